@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * One entry of a job session log. Tolerant: extra fields pass, most fields may be null or absent.
+ * @example { "logTime": "2020-02-05T10:43:57.039827Z", "status": "Success", "message": "Backup plan creation has finished",
+ *            "executionStartTime": "2020-02-05T10:43:57.039845Z", "executionDuration": "00:02:33.8496840" }
+ * @see ../shared/docs/backup-api.md §2 (LogItem) and log-endpoint-reference.txt
+ */
+export const LogItemSchema = z.looseObject({
+  logTime: z.string().nullish(),
+  // Kept verbatim: statuses are normalised case-insensitively later, and unknown values are counted, never dropped.
+  status: z.string(),
+  message: z.string().nullish(),
+  resourceHashId: z.string().nullish(),
+  executionStartTime: z.string().nullish(),
+  // A .NET TimeSpan string ("1.02:03:04.5000000") or integer milliseconds (sibling products).
+  executionDuration: z.union([z.string(), z.number()]).nullish(),
+});
+export type LogItem = z.infer<typeof LogItemSchema>;
+
+/**
+ * The body of `GET /api/{version}/jobSessions/{id}/log`. A null or missing `log` is an empty log.
+ * @example { "jobSessionId": "38", "log": [ ...LogItem ] }
+ */
+export const SessionLogSchema = z.looseObject({
+  jobSessionId: z.union([z.string(), z.number()]).nullish(),
+  log: z.array(LogItemSchema).nullish(),
+});
+export type SessionLog = z.infer<typeof SessionLogSchema>;

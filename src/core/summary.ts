@@ -1,0 +1,58 @@
+/** How bad a status is, from the reader's point of view. Ordered worst first in SEVERITY_ORDER. */
+export type Severity = 'failed' | 'warning' | 'unknown' | 'canceled' | 'running' | 'success';
+
+/** Worst first: failed > warning > unknown > canceled > running/pending > success. */
+export const SEVERITY_ORDER: readonly Severity[] = ['failed', 'warning', 'unknown', 'canceled', 'running', 'success'];
+
+/** A log step a reader must see: a failure or a warning, with its message verbatim (escaping happens at render time). */
+export interface ProblemStep {
+  readonly severity: 'failed' | 'warning';
+  /** The status as the appliance wrote it, e.g. "Error" or "Failed". */
+  readonly status: string;
+  readonly message: string;
+  /** ISO time of the step (its start, else its log time), when known. */
+  readonly at: string | null;
+}
+
+export interface StatusCount {
+  /** Canonical spelling for known statuses ("Success"), verbatim for unknown ones. */
+  readonly status: string;
+  readonly severity: Severity;
+  readonly count: number;
+}
+
+/** Everything a chat message says about one job session's log. Produced by the pure summarizer. */
+export interface Summary {
+  readonly sessionId: string;
+  readonly totalSteps: number;
+  /** One row per distinct status (case-insensitive), most frequent first. */
+  readonly counts: readonly StatusCount[];
+  /** The worst severity among the steps; null for an empty log. */
+  readonly worst: Severity | null;
+  /** Failed steps first, then warnings, each in log order; capped at MAX_PROBLEMS_KEPT. */
+  readonly problems: readonly ProblemStep[];
+  /** How many failed and warning steps there were in all (the list above may be cut). */
+  readonly failedCount: number;
+  readonly warningCount: number;
+  /** Earliest step start to latest step end, in ms; null when no step has a usable time. */
+  readonly durationMs: number | null;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+}
+
+/** The summarizer keeps at most this many problem steps per severity: more than any message can show. */
+export const MAX_PROBLEMS_KEPT = 50;
+
+/** Why no log summary could be made, as the alert names it (see errors.ts SourceFailure). */
+export interface ProblemReport {
+  readonly sessionId: string;
+  readonly failure: 'not-found' | 'forbidden' | 'invalid-response' | 'bad-request' | 'auth-failed';
+  readonly statusCode: number | null;
+  /** A short, secret-free explanation, e.g. "session 999 was not found (404)". */
+  readonly detail: string;
+}
+
+/** What a destination renders: a log summary, or a report that the log could not be read. */
+export type Notification =
+  | { readonly kind: 'summary'; readonly summary: Summary }
+  | { readonly kind: 'problem'; readonly problem: ProblemReport };

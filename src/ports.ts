@@ -1,0 +1,33 @@
+import type { LogItem } from './core/session-log.ts';
+import type { Notification } from './core/summary.ts';
+
+/** Time left for outbound work in this invocation (the Lambda's remaining time minus a safety margin). */
+export interface Deadline {
+  /** Milliseconds left; zero or less means no new call may start. */
+  remainingMs(): number;
+}
+
+/** Receives validated log entries one at a time, so a 100k-entry log never has to sit in memory whole. */
+export interface LogSink<T> {
+  add(item: LogItem): void;
+  /** Called once after the last entry. `jobSessionId` is what the appliance said, when it said it. */
+  finish(jobSessionId: string | null): T;
+}
+
+/** The backup appliance's job-session log, as a stream of entries. */
+export interface SessionLogSource {
+  /**
+   * Fetches and validates the log of `sessionId`, feeding each entry to a sink from `createSink`.
+   * A retried attempt gets a fresh sink, so nothing is counted twice.
+   * Throws SourceApiError (see errors.ts) when the appliance cannot give the log.
+   */
+  readLog<T>(sessionId: string, deadline: Deadline, createSink: () => LogSink<T>): Promise<T>;
+}
+
+/** A chat destination (Slack, Teams): renders the notification in its own format and posts it once. */
+export interface Destination {
+  /** A name safe to log ("slack", "teams"): never the webhook URL. */
+  readonly name: string;
+  /** Throws DeliveryError (see errors.ts) when the destination refuses or stays unreachable. */
+  post(notification: Notification, deadline: Deadline): Promise<void>;
+}
