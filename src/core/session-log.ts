@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * One entry of a job session log. Tolerant: extra fields pass, most fields may be null or absent.
@@ -7,14 +7,14 @@ import { z } from 'zod';
  * @see ../shared/docs/backup-api.md §2 (LogItem) and log-endpoint-reference.txt
  */
 export const LogItemSchema = z.looseObject({
-  logTime: z.string().nullish(),
+  logTime: z.nullish(z.string()),
   // Kept verbatim: statuses are normalised case-insensitively later, and unknown values are counted, never dropped.
   status: z.string(),
-  message: z.string().nullish(),
-  resourceHashId: z.string().nullish(),
-  executionStartTime: z.string().nullish(),
+  message: z.nullish(z.string()),
+  resourceHashId: z.nullish(z.string()),
+  executionStartTime: z.nullish(z.string()),
   // A .NET TimeSpan string ("1.02:03:04.5000000") or integer milliseconds (sibling products).
-  executionDuration: z.union([z.string(), z.number()]).nullish(),
+  executionDuration: z.nullish(z.union([z.string(), z.number()])),
 });
 export type LogItem = z.infer<typeof LogItemSchema>;
 
@@ -23,7 +23,7 @@ export type LogItem = z.infer<typeof LogItemSchema>;
  * @example { "jobSessionId": "38", "log": [ ...LogItem ] }
  */
 export const SessionLogSchema = z.looseObject({
-  jobSessionId: z.union([z.string(), z.number()]).nullish(),
-  log: z.array(LogItemSchema).nullish(),
+  jobSessionId: z.nullish(z.union([z.string(), z.number()])),
+  log: z.nullish(z.array(LogItemSchema)),
 });
 export type SessionLog = z.infer<typeof SessionLogSchema>;

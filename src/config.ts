@@ -1,0 +1,158 @@
+import * as z from 'zod/mini';
+import { ConfigError } from './errors.ts';
+
+/** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
+export type SecretRef =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'secret'; readonly arn: string };
+
+/** Credentials for the appliance, or the ARN of a JSON secret holding them. */
+export type CredentialsRef =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'password'; readonly username: string; readonly password: string }
+  | { readonly kind: 'secret'; readonly arn: string };
+
+export interface Config {
+  readonly api: {
+    readonly baseUrl: string;
+    readonly version: string;
+    readonly credentials: CredentialsRef;
+    readonly caCertPem: string | undefined;
+    readonly insecureTls: boolean;
+  };
+  readonly slack: SecretRef | undefined;
+  readonly teams: SecretRef | undefined;
+  /** Kept free at the end of every invocation so it can fail cleanly instead of being killed. */
+  readonly deadlineMarginMs: number;
+  /** The longest any single HTTP attempt may take. */
+  readonly httpTimeoutMs: number;
+}
+
+// Every variable the notifier reads; an unknown one with our prefixes is a typo worth failing on.
+const KNOWN = [
+  'BACKUP_API_URL',
+  'BACKUP_API_VERSION',
+  'BACKUP_API_TOKEN',
+  'BACKUP_API_USERNAME',
+  'BACKUP_API_PASSWORD',
+  'BACKUP_API_SECRET_ARN',
+  'BACKUP_API_CA_CERT',
+  'BACKUP_API_INSECURE_TLS',
+  'SLACK_WEBHOOK_URL',
+  'SLACK_WEBHOOK_SECRET_ARN',
+  'TEAMS_WEBHOOK_URL',
+  'TEAMS_WEBHOOK_SECRET_ARN',
+  'NOTIFIER_DEADLINE_MARGIN_MS',
+  'NOTIFIER_HTTP_TIMEOUT_MS',
+] as const;
+const OUR_PREFIXES = ['BACKUP_API_', 'SLACK_', 'TEAMS_', 'NOTIFIER_'];
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
+const arn = z
+  .string()
+  .check(
+    z.regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+$/, 'must be a Secrets Manager secret ARN'),
+  );
+const flag = z._default(
+  z.pipe(
+    z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }),
+    z.transform((v) => v === 'true' || v === '1'),
+  ),
+  false,
+);
+const millis = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
+
+const EnvSchema = z.object({
+  BACKUP_API_URL: z.pipe(
+    httpUrl,
+    z.transform((u) => u.replace(/\/+$/, '')),
+  ),
+  BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
+  BACKUP_API_TOKEN: optionalText,
+  BACKUP_API_USERNAME: optionalText,
+  BACKUP_API_PASSWORD: optionalText,
+  BACKUP_API_SECRET_ARN: z.optional(arn),
+  BACKUP_API_CA_CERT: z.optional(
+    z.string().check(z.includes('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate')),
+  ),
+  BACKUP_API_INSECURE_TLS: flag,
+  SLACK_WEBHOOK_URL: z.optional(httpUrl),
+  SLACK_WEBHOOK_SECRET_ARN: z.optional(arn),
+  TEAMS_WEBHOOK_URL: z.optional(httpUrl),
+  TEAMS_WEBHOOK_SECRET_ARN: z.optional(arn),
+  NOTIFIER_DEADLINE_MARGIN_MS: millis(1_500),
+  NOTIFIER_HTTP_TIMEOUT_MS: millis(10_000),
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the notifier's configuration; the only reader of process.env in the project. */
+export function loadConfig(env: Env = process.env): Config {
+  const unknown = Object.keys(env).filter(
+    (key) => OUR_PREFIXES.some((prefix) => key.startsWith(prefix)) && !(KNOWN as readonly string[]).includes(key),
+  );
+  if (unknown.length > 0) throw new ConfigError(`unknown configuration variable ${unknown.sort().join(', ')}`);
+
+  // Blank values count as unset, so `FOO=` in a .env file does not trip validation.
+  const picked = Object.fromEntries(KNOWN.map((key) => [key, env[key] === '' ? undefined : env[key]]));
+  const parsed = EnvSchema.safeParse(picked);
+  if (!parsed.success) {
+    // Name the variable and the rule, never the value (it may be a secret).
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`, { cause: parsed.error });
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    api: Object.freeze({
+      baseUrl: e.BACKUP_API_URL,
+      version: e.BACKUP_API_VERSION,
+      credentials: credentialsFrom(e),
+      caCertPem: e.BACKUP_API_CA_CERT,
+      insecureTls: e.BACKUP_API_INSECURE_TLS,
+    }),
+    ...destinationsFrom(e),
+    deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
+    httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
+  });
+}
+
+function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {
+  const given = [
+    e.BACKUP_API_TOKEN && 'BACKUP_API_TOKEN',
+    (e.BACKUP_API_USERNAME || e.BACKUP_API_PASSWORD) && 'BACKUP_API_USERNAME/BACKUP_API_PASSWORD',
+    e.BACKUP_API_SECRET_ARN && 'BACKUP_API_SECRET_ARN',
+  ].filter(Boolean);
+  if (given.length === 0) {
+    throw new ConfigError(
+      'missing appliance credentials: set BACKUP_API_TOKEN, or BACKUP_API_USERNAME and BACKUP_API_PASSWORD, or BACKUP_API_SECRET_ARN',
+    );
+  }
+  if (given.length > 1)
+    throw new ConfigError(`contradictory appliance credentials: set only one of ${given.join(', ')}`);
+  if (e.BACKUP_API_TOKEN) return { kind: 'token', token: e.BACKUP_API_TOKEN };
+  if (e.BACKUP_API_SECRET_ARN) return { kind: 'secret', arn: e.BACKUP_API_SECRET_ARN };
+  if (!e.BACKUP_API_USERNAME) throw new ConfigError('BACKUP_API_USERNAME is missing (BACKUP_API_PASSWORD is set)');
+  if (!e.BACKUP_API_PASSWORD) throw new ConfigError('BACKUP_API_PASSWORD is missing (BACKUP_API_USERNAME is set)');
+  return { kind: 'password', username: e.BACKUP_API_USERNAME, password: e.BACKUP_API_PASSWORD };
+}
+
+function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 'teams'> {
+  const slack = secretRef('SLACK_WEBHOOK', e.SLACK_WEBHOOK_URL, e.SLACK_WEBHOOK_SECRET_ARN);
+  const teams = secretRef('TEAMS_WEBHOOK', e.TEAMS_WEBHOOK_URL, e.TEAMS_WEBHOOK_SECRET_ARN);
+  if (!slack && !teams) {
+    throw new ConfigError(
+      'no destination configured: set SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET_ARN, and/or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_SECRET_ARN',
+    );
+  }
+  return { slack, teams };
+}
+
+function secretRef(prefix: string, url: string | undefined, secretArn: string | undefined): SecretRef | undefined {
+  if (url && secretArn)
+    throw new ConfigError(`contradictory configuration: set only one of ${prefix}_URL, ${prefix}_SECRET_ARN`);
+  if (url) return { kind: 'value', value: url };
+  if (secretArn) return { kind: 'secret', arn: secretArn };
+  return undefined;
+}
