@@ -156,3 +156,8 @@ function secretRef(prefix: string, url: string | undefined, secretArn: string | 
   if (secretArn) return { kind: 'secret', arn: secretArn };
   return undefined;
 }
+
+/** The notifier's variables that are set in `env`, for local runs that fill the rest with embedded defaults. */
+export function notifierEnv(env: Env = process.env): Record<string, string> {
+  return Object.fromEntries(KNOWN.flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
+}

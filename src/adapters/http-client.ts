@@ -11,7 +11,9 @@ export interface HttpRequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly timeoutMs: number;
-  readonly agents?: HttpAgents;
+  /** Aborts the request (and its body) early, e.g. when the retry policy's attempt ends. */
+  readonly signal?: AbortSignal;
+  readonly agents?: HttpAgents | undefined;
 }
 
 export interface HttpResponse {
@@ -83,6 +85,7 @@ export function httpRequest(url: string | URL, options: HttpRequestOptions): Pro
       target,
       {
         method: options.method,
+        ...(options.signal ? { signal: options.signal } : {}),
         agent: secure ? agents.https : agents.http,
         headers: {
           ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }),
@@ -132,23 +135,4 @@ function readText(res: IncomingMessage, maxBytes: number): Promise<string> {
     // A socket closed before the end (truncated body) surfaces as 'aborted' on older Node versions.
     res.once('aborted', () => reject(Object.assign(new Error('response body was cut short'), { code: 'ECONNRESET' })));
   });
-}
-
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-]);
-
-/** True for failures where another attempt may succeed (refused, reset, timed out); TLS trust failures are permanent. */
-export function isTransientNetworkError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code);
 }

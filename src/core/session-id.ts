@@ -8,7 +8,7 @@ const UUID_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function normalizeSessionId(value: unknown): string | null {
   let text: string;
   if (typeof value === 'number') text = Number.isSafeInteger(value) && value >= 0 ? String(value) : '';
-  else if (typeof value === 'string') text = value.trim();
+  else if (typeof value === 'string') text = value;
   else return null;
   return INTEGER_ID.test(text) || UUID_ID.test(text) ? text.toLowerCase() : null;
 }

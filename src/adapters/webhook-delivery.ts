@@ -1,0 +1,95 @@
+import { DeliveryError, NotifierError } from '../errors.ts';
+import type { Deadline } from '../ports.ts';
+import { hostOf, redact } from '../redact.ts';
+import { type HttpAgents, httpRequest } from './http-client.ts';
+import { isTransientNetworkError, isTransientStatus, type RetryVerdict, withRetry } from './http-retry.ts';
+
+/** How a destination reads a webhook's answer: accepted, or refused with a reason safe to log. */
+export type WebhookAnswer = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface WebhookPostOptions {
+  /** Safe-to-log name of the destination ("slack", "teams"). */
+  readonly destination: string;
+  readonly url: string;
+  readonly payload: unknown;
+  readonly deadline: Deadline;
+  readonly agents: HttpAgents | undefined;
+  readonly perAttemptTimeoutMs: number;
+  /** Reads a 2xx–4xx answer; 429 and 5xx never reach it (they are retried). */
+  readonly interpret: (status: number, body: string) => WebhookAnswer;
+  readonly retry?: { readonly baseDelayMs?: number; readonly maxAttempts?: number };
+}
+
+class WebhookStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfter: string | string[] | undefined,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'WebhookStatusError';
+  }
+}
+
+const classify = (error: unknown): RetryVerdict => {
+  if (error instanceof WebhookStatusError) {
+    return isTransientStatus(error.status) ? { transient: true, retryAfter: error.retryAfter } : { transient: false };
+  }
+  return { transient: isTransientNetworkError(error) };
+};
+
+/**
+ * POSTs a JSON payload to a chat webhook under the shared retry policy (429 with Retry-After, 5xx and network
+ * failures retried inside the deadline). Errors name the destination and host, never the URL (its path is the secret).
+ */
+export async function postWebhook(options: WebhookPostOptions): Promise<void> {
+  const body = JSON.stringify(options.payload);
+  const where = `${options.destination} (${hostOf(options.url)})`;
+  try {
+    await withRetry(
+      async ({ signal, timeoutMs }) => {
+        const res = await httpRequest(options.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body,
+          timeoutMs,
+          signal,
+          agents: options.agents,
+        });
+        const text = await res.text(64 * 1024);
+        if (isTransientStatus(res.status)) {
+          throw new WebhookStatusError(res.status, res.headers['retry-after'], `HTTP ${res.status}`);
+        }
+        const answer = options.interpret(res.status, text);
+        if (!answer.ok) throw new WebhookStatusError(res.status, undefined, answer.reason);
+      },
+      {
+        deadline: options.deadline,
+        classify,
+        perAttemptTimeoutMs: options.perAttemptTimeoutMs,
+        ...(options.retry?.baseDelayMs === undefined ? {} : { baseDelayMs: options.retry.baseDelayMs }),
+        ...(options.retry?.maxAttempts === undefined ? {} : { maxAttempts: options.retry.maxAttempts }),
+        onBudgetExhausted: () =>
+          new DeliveryError(options.destination, `no time left to post to ${where}`, { retryable: true }),
+      },
+    );
+  } catch (error) {
+    if (error instanceof NotifierError) throw error;
+    const transient = classify(error).transient;
+    const what =
+      error instanceof WebhookStatusError
+        ? `answered ${error.reason}`
+        : `could not be reached (${(error as { code?: string }).code ?? (error as Error).name})`;
+    throw new DeliveryError(options.destination, redact(`${where} ${what}`), {
+      retryable: transient,
+      cause: error,
+      statusCode: error instanceof WebhookStatusError ? error.status : undefined,
+    });
+  }
+}
+
+/** Shortens and cleans a webhook's error body so it can go in a log line. */
+export function bodyReason(status: number, body: string): string {
+  const text = body.replace(/\s+/g, ' ').trim().slice(0, 120);
+  return text === '' ? `HTTP ${status}` : `HTTP ${status} ${text}`;
+}

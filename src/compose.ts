@@ -1,0 +1,113 @@
+import * as z from 'zod/mini';
+import { type Credentials, createApplianceClient } from './adapters/appliance-api.ts';
+import { createAgents, type HttpAgents } from './adapters/http-client.ts';
+import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
+import { createSlackDestination } from './adapters/slack-delivery.ts';
+import { createTeamsDestination } from './adapters/teams-delivery.ts';
+import type { Config, CredentialsRef, SecretRef } from './config.ts';
+import { SecretError } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import type { NotifyDeps } from './notify.ts';
+import { registerSecret } from './redact.ts';
+
+/** Everything an invocation needs, built once per container and reused while it is warm. */
+export interface Runtime extends NotifyDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+}
+
+/**
+ * The JSON secret behind BACKUP_API_SECRET_ARN: a bearer token, or a username and password.
+ * @example { "username": "notifier", "password": "…" } or { "token": "eyJ…" }
+ */
+const ApplianceSecretSchema = z.union([
+  z.object({ token: z.string().check(z.minLength(1)) }),
+  z.object({ username: z.string().check(z.minLength(1)), password: z.string().check(z.minLength(1)) }),
+]);
+
+const WebhookUrlSchema = z.url({ protocol: /^https?$/ });
+
+/** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
+export function createRuntime(
+  config: Config,
+  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader } = {},
+): Runtime {
+  const logger = overrides.logger ?? createLogger();
+  const secrets = overrides.secrets ?? createSecretReader();
+  for (const ref of [config.slack, config.teams]) if (ref?.kind === 'value') registerSecret(ref.value);
+  registerCredentials(config.api.credentials);
+
+  if (config.api.insecureTls) {
+    logger.warn(
+      'BACKUP_API_INSECURE_TLS is true: the appliance certificate is NOT verified; prefer BACKUP_API_CA_CERT',
+    );
+  }
+  const agents =
+    overrides.agents ?? createAgents({ caCertPem: config.api.caCertPem, insecureTls: config.api.insecureTls });
+
+  const source = createApplianceClient({
+    baseUrl: config.api.baseUrl,
+    apiVersion: config.api.version,
+    credentials: () => resolveCredentials(config.api.credentials, secrets),
+    agents,
+    perAttemptTimeoutMs: config.httpTimeoutMs,
+    logger,
+  });
+
+  // Webhooks are public HTTPS endpoints: they use the system trust store, never the appliance's custom CA or insecure flag.
+  const webhookAgents = overrides.agents ?? createAgents();
+  const destinations = [
+    config.slack &&
+      createSlackDestination({
+        webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
+        agents: webhookAgents,
+        perAttemptTimeoutMs: config.httpTimeoutMs,
+      }),
+    config.teams &&
+      createTeamsDestination({
+        webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
+        agents: webhookAgents,
+        perAttemptTimeoutMs: config.httpTimeoutMs,
+      }),
+  ].filter((d) => d !== undefined);
+
+  return { config, logger, source, destinations };
+}
+
+function registerCredentials(ref: CredentialsRef): void {
+  if (ref.kind === 'token') registerSecret(ref.token);
+  if (ref.kind === 'password') registerSecret(ref.password);
+}
+
+async function resolveCredentials(ref: CredentialsRef, secrets: SecretReader): Promise<Credentials> {
+  if (ref.kind === 'token') return { kind: 'token', token: ref.token };
+  if (ref.kind === 'password') return { kind: 'password', username: ref.username, password: ref.password };
+  const raw = await secrets.getSecretString(ref.arn);
+  registerSecret(raw);
+  let parsed: z.infer<typeof ApplianceSecretSchema>;
+  try {
+    parsed = ApplianceSecretSchema.parse(JSON.parse(raw));
+  } catch (error) {
+    // The cause is dropped on purpose: a JSON or zod error could quote the secret's text.
+    throw new SecretError(
+      `secret ${ref.arn} (BACKUP_API_SECRET_ARN) must be JSON with "token", or "username" and "password" (${error instanceof SyntaxError ? 'not JSON' : 'wrong fields'})`,
+    );
+  }
+  if ('token' in parsed) {
+    registerSecret(parsed.token);
+    return { kind: 'token', token: parsed.token };
+  }
+  registerSecret(parsed.password);
+  return { kind: 'password', username: parsed.username, password: parsed.password };
+}
+
+async function resolveWebhookUrl(ref: SecretRef | undefined, variable: string, secrets: SecretReader): Promise<string> {
+  if (ref === undefined) throw new SecretError(`${variable} is not configured`);
+  if (ref.kind === 'value') return ref.value;
+  const url = (await secrets.getSecretString(ref.arn)).trim();
+  registerSecret(url);
+  if (!WebhookUrlSchema.safeParse(url).success) {
+    throw new SecretError(`secret ${ref.arn} (${variable}_SECRET_ARN) must hold the webhook URL as plain text`);
+  }
+  return url;
+}

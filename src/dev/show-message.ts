@@ -1,0 +1,58 @@
+// Turns the JSON a chat service would receive into plain terminal text, so `npm start` shows what people would see.
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+// Slack's mrkdwn escapes are undone for display only; the payload itself keeps them.
+const unescapeSlack = (text: string) => text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+
+/** Renders a Slack Block Kit payload as indented terminal lines. */
+export function showSlack(payload: unknown): string {
+  if (!isObject(payload)) return '(not a Slack payload)';
+  const lines: string[] = [];
+  for (const block of asArray(payload.blocks)) {
+    if (!isObject(block)) continue;
+    const text = isObject(block.text) ? unescapeSlack(str(block.text.text)) : '';
+    if (block.type === 'header') lines.push(`  ${text.toUpperCase()}`);
+    else if (block.type === 'section') {
+      if (text) lines.push(...text.split('\n').map((l) => `  ${l}`));
+      for (const field of asArray(block.fields)) {
+        if (isObject(field)) lines.push(`  ${unescapeSlack(str(field.text)).replace('\n', ' ')}`);
+      }
+    } else if (block.type === 'context') {
+      for (const el of asArray(block.elements)) if (isObject(el)) lines.push(`  · ${unescapeSlack(str(el.text))}`);
+    } else if (block.type === 'divider') lines.push('  ────────────────────────────');
+    else if (block.type === 'actions') {
+      for (const el of asArray(block.elements)) {
+        if (isObject(el) && isObject(el.text)) lines.push(`  [${str(el.text.text)}] → ${str(el.url)}`);
+      }
+    }
+  }
+  lines.push(`  (fallback text: ${unescapeSlack(str(payload.text)).slice(0, 160)})`);
+  return lines.join('\n');
+}
+
+/** Renders a Teams Workflows message (an Adaptive Card) as indented terminal lines. */
+export function showTeams(payload: unknown): string {
+  if (!isObject(payload)) return '(not a Teams payload)';
+  const card = asArray(payload.attachments).find(isObject)?.content;
+  if (!isObject(card)) return '(no Adaptive Card attachment)';
+  const lines: string[] = [];
+  const walk = (elements: unknown[]) => {
+    for (const el of elements) {
+      if (!isObject(el)) continue;
+      if (el.type === 'TextBlock') lines.push(`  ${str(el.text)}`);
+      else if (el.type === 'FactSet') {
+        for (const f of asArray(el.facts)) if (isObject(f)) lines.push(`  ${str(f.title)}: ${str(f.value)}`);
+      } else if (el.type === 'Container') walk(asArray(el.items));
+      else if (el.type === 'ColumnSet') for (const c of asArray(el.columns)) if (isObject(c)) walk(asArray(c.items));
+    }
+  };
+  walk(asArray(card.body));
+  for (const action of asArray(card.actions)) {
+    if (isObject(action)) lines.push(`  [${str(action.title)}] → ${str(action.url)}`);
+  }
+  return lines.join('\n');
+}

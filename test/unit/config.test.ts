@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/errors.ts';
+
+const base = {
+  BACKUP_API_URL: 'https://appliance.example.com/',
+  BACKUP_API_TOKEN: 'tok-abcdef-123456',
+  SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/secretpath',
+};
+const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:notifier/appliance-AbCdEf';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  describe('with a token and a Slack webhook', () => {
+    it('defaults the API version to v1 and trims the trailing slash of the base URL', () => {
+      const config = loadConfig(base);
+      expect(config.api.baseUrl).toBe('https://appliance.example.com');
+      expect(config.api.version).toBe('v1');
+      expect(config.api.credentials).toEqual({ kind: 'token', token: 'tok-abcdef-123456' });
+      expect(config.slack).toEqual({ kind: 'value', value: base.SLACK_WEBHOOK_URL });
+      expect(config.teams).toBeUndefined();
+      expect(config.api.insecureTls).toBe(false);
+    });
+
+    it('accepts a current appliance version such as v8.1', () => {
+      expect(loadConfig({ ...base, BACKUP_API_VERSION: 'v8.1' }).api.version).toBe('v8.1');
+    });
+
+    it('rejects a malformed version, naming the variable', () => {
+      expect(configError({ ...base, BACKUP_API_VERSION: '8.1/../x' }).message).toContain('BACKUP_API_VERSION');
+    });
+  });
+
+  describe('credentials', () => {
+    it('takes a username and password pair', () => {
+      const { BACKUP_API_TOKEN: _, ...rest } = base;
+      const config = loadConfig({ ...rest, BACKUP_API_USERNAME: 'notifier', BACKUP_API_PASSWORD: 'pw-123456' });
+      expect(config.api.credentials).toEqual({ kind: 'password', username: 'notifier', password: 'pw-123456' });
+    });
+
+    it('takes a Secrets Manager ARN', () => {
+      const { BACKUP_API_TOKEN: _, ...rest } = base;
+      expect(loadConfig({ ...rest, BACKUP_API_SECRET_ARN: ARN }).api.credentials).toEqual({ kind: 'secret', arn: ARN });
+    });
+
+    it('names every variable when none is set', () => {
+      const { BACKUP_API_TOKEN: _, ...rest } = base;
+      const error = configError(rest);
+      expect(error.message).toMatch(/BACKUP_API_TOKEN.*BACKUP_API_USERNAME.*BACKUP_API_PASSWORD.*BACKUP_API_SECRET_ARN/);
+    });
+
+    it('rejects a token together with a password as contradictory', () => {
+      const error = configError({ ...base, BACKUP_API_USERNAME: 'u', BACKUP_API_PASSWORD: 'p-secret-value' });
+      expect(error.message).toContain('contradictory');
+      expect(error.message).not.toContain('p-secret-value');
+    });
+
+    it('names the missing half of a username/password pair', () => {
+      const { BACKUP_API_TOKEN: _, ...rest } = base;
+      expect(configError({ ...rest, BACKUP_API_USERNAME: 'notifier' }).message).toContain('BACKUP_API_PASSWORD is missing');
+    });
+  });
+
+  describe('destinations', () => {
+    it('lists every destination variable when none is set', () => {
+      const { SLACK_WEBHOOK_URL: _, ...rest } = base;
+      const error = configError(rest);
+      expect(error.message).toContain('SLACK_WEBHOOK_URL');
+      expect(error.message).toContain('TEAMS_WEBHOOK_URL');
+      expect(error.message).toContain('SLACK_WEBHOOK_SECRET_ARN');
+    });
+
+    it('rejects a URL and a secret ARN for the same destination', () => {
+      expect(configError({ ...base, SLACK_WEBHOOK_SECRET_ARN: ARN }).message).toContain('SLACK_WEBHOOK_URL, SLACK_WEBHOOK_SECRET_ARN');
+    });
+
+    it('rejects a webhook that is not a URL without echoing its value', () => {
+      const error = configError({ ...base, TEAMS_WEBHOOK_URL: 'not a url but-a-secret' });
+      expect(error.message).toContain('TEAMS_WEBHOOK_URL');
+      expect(error.message).not.toContain('but-a-secret');
+    });
+  });
+
+  describe('TLS', () => {
+    it('reads BACKUP_API_INSECURE_TLS only when explicitly true', () => {
+      expect(loadConfig({ ...base, BACKUP_API_INSECURE_TLS: 'true' }).api.insecureTls).toBe(true);
+      expect(configError({ ...base, BACKUP_API_INSECURE_TLS: 'yes' }).message).toContain('BACKUP_API_INSECURE_TLS');
+    });
+
+    it('rejects a CA certificate that is not PEM', () => {
+      expect(configError({ ...base, BACKUP_API_CA_CERT: 'MIIB...' }).message).toContain('BACKUP_API_CA_CERT');
+    });
+  });
+
+  it('fails on an unknown variable with our prefix, catching typos', () => {
+    expect(configError({ ...base, BACKUP_API_TOKN: 'x' }).message).toContain('BACKUP_API_TOKN');
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ ...base, TEAMS_WEBHOOK_URL: '' }).teams).toBeUndefined();
+  });
+});
