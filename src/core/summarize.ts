@@ -89,9 +89,13 @@ export function createSummaryBuilder(sessionId: string): LogSink<Summary> {
   }
 
   function addTimes(item: LogItem): number {
-    const logTime = parseTimestamp(item.logTime);
-    const declaredStart = parseTimestamp(item.executionStartTime);
-    const start = Number.isNaN(declaredStart) ? logTime : declaredStart;
+    // logTime is parsed only when needed: Date.parse is the dominant per-entry cost.
+    let start = parseTimestamp(item.executionStartTime);
+    let logTime: number | undefined;
+    if (Number.isNaN(start)) {
+      logTime = parseTimestamp(item.logTime);
+      start = logTime;
+    }
     if (Number.isNaN(start)) return start;
     if (start < earliest) earliest = start;
     let end = start;
@@ -99,8 +103,9 @@ export function createSummaryBuilder(sessionId: string): LogSink<Summary> {
     if (duration !== null) {
       // A negative duration would end the step before it began: ignore it rather than shrink the session.
       if (duration > 0) end = start + duration;
-    } else if (logTime > start) {
-      end = logTime;
+    } else {
+      logTime ??= parseTimestamp(item.logTime);
+      if (logTime > start) end = logTime;
     }
     if (end > latest) latest = end;
     return start;

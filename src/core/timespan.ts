@@ -29,17 +29,19 @@ function readFixedDigits(text: string, at: number, count: number): number {
  * @example parseTimeSpan("1.02:03:04.5") // 93784500
  */
 export function parseTimeSpan(input: string): number | null {
-  const text = input.trim();
+  // Trim only when needed: the appliance never pads, and trim() would copy every string.
+  const text =
+    input.length > 0 && (input.charCodeAt(0) <= 32 || input.charCodeAt(input.length - 1) <= 32) ? input.trim() : input;
   let i = 0;
   const negative = text.charCodeAt(0) === 45; // '-'
   if (negative) i++;
 
   // The first run of digits is days when a '.' follows it, hours when a ':' does.
   const firstStart = i;
-  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  let first = 0;
+  while (i < text.length && isDigit(text.charCodeAt(i))) first = first * 10 + (text.charCodeAt(i++) - ZERO);
   const firstLength = i - firstStart;
   if (firstLength === 0 || firstLength > 8) return null;
-  const first = Number(text.slice(firstStart, i));
 
   let days = 0;
   let hours: number;
@@ -48,9 +50,9 @@ export function parseTimeSpan(input: string): number | null {
     days = first;
     i++;
     const hoursStart = i;
-    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+    hours = 0;
+    while (i < text.length && isDigit(text.charCodeAt(i))) hours = hours * 10 + (text.charCodeAt(i++) - ZERO);
     if (i - hoursStart < 1 || i - hoursStart > 2) return null;
-    hours = Number(text.slice(hoursStart, i));
   } else {
     if (firstLength > 2) return null;
     hours = first;

@@ -57,8 +57,9 @@ export function sanitizeSlackPlainText(text: string): string {
   return defuseLinksAndMentions(replaceControlChars(text));
 }
 
-// Markdown punctuation Adaptive Cards (and Teams) may act on anywhere in a line: emphasis, links, code, strike, escapes.
-const TEAMS_INLINE = /[\\*_[\]()`~]/g;
+// Markdown punctuation Adaptive Cards (and Teams) may act on anywhere in a line: emphasis, link brackets, code, escapes.
+// Parentheses stay as they are: without an escaped-away `]` before them they cannot form a link.
+const TEAMS_INLINE = /[\\*_[\]`]/g;
 // Block starts that only matter at the start of the text: headings, quotes, bullets, numbered lists.
 const TEAMS_BLOCK_START = /^(\s*)([#>+-]|\d+(?=[.)]))/;
 
