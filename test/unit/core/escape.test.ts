@@ -150,7 +150,7 @@ describe('escapeToFit', () => {
     expect(escaped).toMatch(/^(&amp;)+…$/);
   });
 
-  it('cuts a 1 MB message quickly', () => {
+  it('cuts a 1 MB message of mentions to the limit, escaped', () => {
     const escaped = escapeToFit('<@U123> '.repeat(131_072), 500, escapeSlackText);
     expect(escaped.length).toBeLessThanOrEqual(500);
     expect(escaped).not.toContain('<');
