@@ -1,5 +1,5 @@
 // Bundles the Lambda entry into one minified ESM file (plus lazily loaded chunks) in dist/, and reports its size.
-import { mkdir, rm, stat, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const outdir = 'dist';

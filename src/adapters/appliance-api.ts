@@ -1,11 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import {
+  type JobSession,
+  type JobSessionPage,
+  JobSessionPageSchema,
+  type JobSessionQuery,
+  JobSessionSchema,
+} from '../core/job-session.ts';
 import { type SessionLog, SessionLogSchema } from '../core/session-log.ts';
 import { ConfigError, NotifierError, SourceApiError } from '../errors.ts';
 import type { Deadline, LogSink, SessionLogSource } from '../ports.ts';
 import { registerSecret } from '../redact.ts';
+import { type HttpAgents, httpRequest } from './http-client.ts';
 import {
   type Attempt,
   isTimeoutError,
@@ -35,49 +41,21 @@ export interface ApplianceLogger {
   warn(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
-/** Options of createApplianceClient; `dispatcher` and the retry knobs are for tests and tuning. */
+/** Options of createApplianceClient; `agents` and the retry knobs are for tests and tuning. */
 export interface ApplianceClientOptions {
   /** `https://host[:port][/prefix]`, without `/api`. */
   readonly baseUrl: string;
   /** Path version segment, e.g. "v1" or "v8.1". */
   readonly apiVersion: string;
   readonly credentials: () => Promise<Credentials>;
-  readonly dispatcher?: Dispatcher | undefined;
+  /** Keep-alive agents carrying the appliance's TLS trust (see createAgents); a shared default otherwise. */
+  readonly agents?: HttpAgents | undefined;
   readonly logger?: ApplianceLogger | undefined;
   readonly perAttemptTimeoutMs?: number | undefined;
   readonly retry?: { readonly maxAttempts?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number };
   /** Clock for token expiry; injectable so tests can age a token. */
   readonly now?: () => number;
 }
-
-const CONNECTION_DEFAULTS = {
-  // Kestrel keeps idle connections 130 s; closing ours first avoids reusing a socket the server is closing.
-  keepAliveTimeout: 10_000,
-  keepAliveMaxTimeout: 60_000,
-  // Backstops only: every request also carries a per-attempt AbortSignal bounded by the deadline.
-  headersTimeout: 30_000,
-  bodyTimeout: 30_000,
-  connections: 8,
-} as const;
-
-/**
- * An undici Agent for the appliance: keep-alive, explicit timeouts, the system CAs plus `caCertPem` when given,
- * and certificate verification off only when `insecureTls` is true (the caller logs that warning).
- */
-export function createApplianceDispatcher(
-  options: { caCertPem?: string | undefined; insecureTls?: boolean } = {},
-): Agent {
-  return new Agent({
-    ...CONNECTION_DEFAULTS,
-    connect: {
-      timeout: 5_000,
-      ...(options.caCertPem === undefined ? {} : { ca: [...rootCertificates, options.caCertPem] }),
-      rejectUnauthorized: options.insecureTls !== true,
-    },
-  });
-}
-
-let defaultDispatcher: Agent | undefined;
 
 /**
  * Parses a log body: JSON, then the tolerant SessionLogSchema. One small function so a streaming parser can replace it.
@@ -92,10 +70,10 @@ export function parseSessionLogBody(text: string): SessionLog {
  * @example { "access_token": "eyJ…", "token_type": "bearer", "refresh_token": "…", "expires_in": 3600 }
  */
 const TokenResponseSchema = z.looseObject({
-  access_token: z.string().nullish(),
-  refresh_token: z.string().nullish(),
-  expires_in: z.number().nullish(),
-  mfa_enabled: z.boolean().nullish(),
+  access_token: z.nullish(z.string()),
+  refresh_token: z.nullish(z.string()),
+  expires_in: z.nullish(z.number()),
+  mfa_enabled: z.nullish(z.boolean()),
 });
 
 /**
@@ -103,10 +81,10 @@ const TokenResponseSchema = z.looseObject({
  * @example { "type": "…", "title": "Not Found", "status": 404, "detail": "…", "traceId": "…" }
  */
 const ProblemSchema = z.looseObject({
-  title: z.unknown().optional(),
-  detail: z.unknown().optional(),
-  errors: z.unknown().optional(),
-  licenseAgreementAcceptanceRequired: z.unknown().optional(),
+  title: z.optional(z.unknown()),
+  detail: z.optional(z.unknown()),
+  errors: z.optional(z.unknown()),
+  licenseAgreementAcceptanceRequired: z.optional(z.unknown()),
 });
 
 // Without expires_in the token's life is unknown: assume the shortest documented one (15 min, VBR).
@@ -114,6 +92,8 @@ const ASSUMED_TOKEN_LIFETIME_MS = 15 * 60_000;
 // Renew this long before expiry so a token cannot lapse between the check and the appliance reading it.
 const EXPIRY_MARGIN_MS = 60_000;
 const MAX_SURFACED_CHARS = 200;
+// A 100k-step log is ~20 MB; anything far beyond that is not a session log.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 interface IssuedToken {
   readonly username: string;
@@ -132,8 +112,16 @@ interface Reply {
 const retryAfterOf = new WeakMap<object, string | readonly string[]>();
 const problemOf = new WeakMap<object, string>();
 
-/** A SessionLogSource over the appliance REST API: password/refresh/static-token auth, the shared retry policy, typed failures. */
-export function createApplianceClient(options: ApplianceClientOptions): SessionLogSource {
+/** The appliance API as the notifier uses it: a session's log, the session itself, and the session list. */
+export interface ApplianceClient extends SessionLogSource {
+  /** `GET /api/{version}/jobSessions/{id}`: the policy name, type, times and overall status. */
+  getSession(sessionId: string, deadline: Deadline): Promise<JobSession>;
+  /** `GET /api/{version}/jobSessions?…`: one page, as the server paged it. */
+  listSessions(query: JobSessionQuery, deadline: Deadline): Promise<JobSessionPage>;
+}
+
+/** An ApplianceClient over the REST API: password/refresh/static-token auth, the shared retry policy, typed failures. */
+export function createApplianceClient(options: ApplianceClientOptions): ApplianceClient {
   const base = parseBaseUrl(options.baseUrl);
   const origin = base.origin;
   const prefix = base.pathname.replace(/\/+$/, '');
@@ -144,12 +132,6 @@ export function createApplianceClient(options: ApplianceClientOptions): SessionL
   const secrets = new Set<string>();
   let cached: IssuedToken | undefined;
   let pending: Promise<IssuedToken> | undefined;
-
-  const dispatcher = (): Dispatcher => {
-    if (options.dispatcher !== undefined) return options.dispatcher;
-    defaultDispatcher ??= createApplianceDispatcher();
-    return defaultDispatcher;
-  };
 
   const remember = (secret: string | undefined): void => {
     if (secret === undefined || secret.length < 4) return;
@@ -218,16 +200,16 @@ export function createApplianceClient(options: ApplianceClientOptions): SessionL
     what: string,
   ): Promise<Reply> => {
     try {
-      const response = await dispatcher().request({
-        origin,
-        path: request.path,
+      const response = await httpRequest(new URL(request.path, origin), {
         method: request.method,
         headers: request.headers,
-        body: request.body ?? null,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        timeoutMs: attempt.timeoutMs,
         signal: attempt.signal,
+        agents: options.agents,
       });
-      const text = await response.body.text();
-      return { status: response.statusCode, headers: response.headers, text };
+      const text = await response.text(MAX_BODY_BYTES);
+      return { status: response.status, headers: response.headers, text };
     } catch (error) {
       throw networkFailure(error, what, origin);
     }
@@ -440,64 +422,122 @@ export function createApplianceClient(options: ApplianceClientOptions): SessionL
     );
   };
 
-  const readWithToken = <T>(
-    sessionId: string,
+  const sessionPath = (sessionId: string) =>
+    `${prefix}/api/${versionSegment}/jobSessions/${encodeURIComponent(sessionId)}`;
+
+  /** GETs JSON with a bearer token and validates it; any non-200 becomes a typed failure. */
+  const getJsonOnce = async <T>(
+    path: string,
     accessToken: string,
-    deadline: Deadline,
-    createSink: () => LogSink<T>,
+    attempt: Attempt,
+    what: string,
+    sessionId: string,
+    parse: (body: unknown) => T,
   ): Promise<T> => {
-    const path = `${prefix}/api/${versionSegment}/jobSessions/${encodeURIComponent(sessionId)}/log`;
-    return withRetry(
-      (attempt) => readOnce(sessionId, path, accessToken, attempt, createSink),
-      retryOptions(deadline, `read the log of session ${sessionId}`),
+    const reply = await send(
+      { method: 'GET', path, headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
+      attempt,
+      what,
     );
+    if (reply.status !== 200) throw logStatusFailure(reply, sessionId, what);
+    try {
+      return parse(JSON.parse(reply.text));
+    } catch (error) {
+      throw new SourceApiError(
+        'invalid-response',
+        `backup appliance: ${what}: the body is not valid (${error instanceof SyntaxError ? 'malformed or truncated JSON' : 'unexpected shape'})`,
+        { statusCode: 200, cause: error },
+      );
+    }
   };
 
-  return {
-    async readLog<T>(sessionId: string, deadline: Deadline, createSink: () => LogSink<T>): Promise<T> {
-      // encodeURIComponent leaves "." alone, and a "." or ".." segment would be resolved away by URL normalisation.
-      if (sessionId === '' || sessionId === '.' || sessionId === '..') {
-        throw new SourceApiError('bad-request', `backup appliance: "${clean(sessionId) ?? ''}" is not a session ID`);
-      }
-      const credentials = await options.credentials();
-      if (credentials.kind === 'token') {
-        remember(credentials.token);
-        try {
-          return await readWithToken(sessionId, credentials.token, deadline, createSink);
-        } catch (error) {
-          if (isUnauthorized(error)) {
-            throw new SourceApiError(
-              'unauthorized',
-              `backup appliance rejected the configured bearer token (401)${problemOf.get(error) ?? ''}; a static token cannot be renewed: replace it, or configure a username and password`,
-              { statusCode: 401, cause: error },
-            );
-          }
-          throw error;
-        }
-      }
-
-      remember(credentials.password);
-      const first = await tokenFor(credentials, deadline);
+  /**
+   * Runs `call` with a valid access token: a static token as is; a password account's cached token, with exactly one
+   * re-authentication and one more call after a 401 (a second 401 means the account itself lacks access).
+   */
+  const authorized = async <T>(deadline: Deadline, call: (accessToken: string) => Promise<T>): Promise<T> => {
+    const credentials = await options.credentials();
+    if (credentials.kind === 'token') {
+      remember(credentials.token);
       try {
-        return await readWithToken(sessionId, first.accessToken, deadline, createSink);
-      } catch (error) {
-        if (!isUnauthorized(error)) throw error;
-        logger?.warn('backup appliance rejected the access token (401); signing in again once');
-      }
-      // Exactly one re-authentication and one more read: a second 401 means the account itself lacks access.
-      const second = await tokenFor(credentials, deadline, first.accessToken);
-      try {
-        return await readWithToken(sessionId, second.accessToken, deadline, createSink);
+        return await call(credentials.token);
       } catch (error) {
         if (isUnauthorized(error)) {
           throw new SourceApiError(
             'unauthorized',
-            `backup appliance rejected the access token (401) even right after signing in again${problemOf.get(error) ?? ''}; check that the account is a local account whose role may read session logs`,
+            `backup appliance rejected the configured bearer token (401)${problemOf.get(error) ?? ''}; a static token cannot be renewed: replace it, or configure a username and password`,
             { statusCode: 401, cause: error },
           );
         }
         throw error;
       }
+    }
+
+    remember(credentials.password);
+    const first = await tokenFor(credentials, deadline);
+    try {
+      return await call(first.accessToken);
+    } catch (error) {
+      if (!isUnauthorized(error)) throw error;
+      logger?.warn('backup appliance rejected the access token (401); signing in again once');
+    }
+    const second = await tokenFor(credentials, deadline, first.accessToken);
+    try {
+      return await call(second.accessToken);
+    } catch (error) {
+      if (isUnauthorized(error)) {
+        throw new SourceApiError(
+          'unauthorized',
+          `backup appliance rejected the access token (401) even right after signing in again${problemOf.get(error) ?? ''}; check that the account is a local account whose role may read session logs`,
+          { statusCode: 401, cause: error },
+        );
+      }
+      throw error;
+    }
+  };
+
+  const checkId = (sessionId: string): void => {
+    // encodeURIComponent leaves "." alone, and a "." or ".." segment would be resolved away by URL normalisation.
+    if (sessionId === '' || sessionId === '.' || sessionId === '..') {
+      throw new SourceApiError('bad-request', `backup appliance: "${clean(sessionId) ?? ''}" is not a session ID`);
+    }
+  };
+
+  return {
+    async readLog<T>(sessionId: string, deadline: Deadline, createSink: () => LogSink<T>): Promise<T> {
+      checkId(sessionId);
+      const path = `${sessionPath(sessionId)}/log`;
+      const what = `read the log of session ${sessionId}`;
+      return authorized(deadline, (token) =>
+        withRetry((attempt) => readOnce(sessionId, path, token, attempt, createSink), retryOptions(deadline, what)),
+      );
+    },
+
+    async getSession(sessionId, deadline) {
+      checkId(sessionId);
+      const what = `read session ${sessionId}`;
+      return authorized(deadline, (token) =>
+        withRetry(
+          (attempt) =>
+            getJsonOnce(sessionPath(sessionId), token, attempt, what, sessionId, (b) => JobSessionSchema.parse(b)),
+          retryOptions(deadline, what),
+        ),
+      );
+    },
+
+    async listSessions(query, deadline) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) {
+        for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) params.append(key, String(v));
+      }
+      const path = `${prefix}/api/${versionSegment}/jobSessions${params.size > 0 ? `?${params}` : ''}`;
+      const what = 'list job sessions';
+      return authorized(deadline, (token) =>
+        withRetry(
+          (attempt) => getJsonOnce(path, token, attempt, what, '(list)', (b) => JobSessionPageSchema.parse(b)),
+          retryOptions(deadline, what),
+        ),
+      );
     },
   };
 }

@@ -3,14 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApplianceClientOptions,
   type Credentials,
   createApplianceClient,
-  createApplianceDispatcher,
 } from '../../src/adapters/appliance-api.ts';
+import { createAgents, type HttpAgents } from '../../src/adapters/http-client.ts';
 import { errorChain } from '../../src/adapters/http-retry.ts';
 import type { LogItem } from '../../src/core/session-log.ts';
 import {
@@ -57,7 +56,7 @@ async function failureOf(promise: Promise<unknown>): Promise<SourceApiError> {
   return error;
 }
 
-const dispatchers: Agent[] = [];
+const agentSets: HttpAgents[] = [];
 let emulator: ApplianceEmulator | undefined;
 
 async function setup(
@@ -65,15 +64,15 @@ async function setup(
   clientOptions: Omit<Partial<ApplianceClientOptions>, 'credentials'> & { credentials?: Credentials } = {},
 ) {
   emulator = await startApplianceEmulator(emulatorOptions);
-  const dispatcher = createApplianceDispatcher();
-  dispatchers.push(dispatcher);
+  const agents = createAgents();
+  agentSets.push(agents);
   const warnings: string[] = [];
   const { credentials = PASSWORD_CREDENTIALS, ...rest } = clientOptions;
   const client = createApplianceClient({
     baseUrl: emulator.url,
     apiVersion: 'v1',
     credentials: async () => credentials,
-    dispatcher,
+    agents,
     logger: { warn: (message) => void warnings.push(message) },
     perAttemptTimeoutMs: 2_000,
     retry: FAST_RETRY,
@@ -89,7 +88,10 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(dispatchers.map((d) => d.close()));
+  for (const a of agentSets) {
+    a.http.destroy();
+    a.https.destroy();
+  }
 });
 
 describe('createApplianceClient', () => {
@@ -394,14 +396,14 @@ describe('createApplianceClient', () => {
 
     it('fails as unavailable, after retrying, when nothing listens on the port', async () => {
       const port = await closedPort();
-      const dispatcher = createApplianceDispatcher();
-      dispatchers.push(dispatcher);
+      const agents = createAgents();
+      agentSets.push(agents);
       const warnings: string[] = [];
       const client = createApplianceClient({
         baseUrl: `http://127.0.0.1:${port}`,
         apiVersion: 'v1',
         credentials: async () => ({ kind: 'token', token: STATIC_TOKEN }),
-        dispatcher,
+        agents,
         logger: { warn: (message) => void warnings.push(message) },
         retry: FAST_RETRY,
       });
@@ -495,13 +497,13 @@ describe('createApplianceClient', () => {
 
     it('puts the configured API version in the path and keeps a base-URL path prefix', async () => {
       const { emulator } = await setup();
-      const dispatcher = createApplianceDispatcher();
-      dispatchers.push(dispatcher);
+      const agents = createAgents();
+      agentSets.push(agents);
       const client = createApplianceClient({
         baseUrl: `${emulator.url}/`,
         apiVersion: 'v8.1',
         credentials: async () => PASSWORD_CREDENTIALS,
-        dispatcher,
+        agents,
       });
 
       await client.readLog('52', deadlineIn(5_000), collect);
@@ -628,10 +630,7 @@ describe('createApplianceClient', () => {
     });
 
     it('reads the log when the certificate is trusted as a CA', async () => {
-      const { client } = await setup(
-        { tls },
-        { dispatcher: trackedDispatcher(createApplianceDispatcher({ caCertPem: tls.cert })) },
-      );
+      const { client } = await setup({ tls }, { agents: tracked(createAgents({ caCertPem: tls.cert })) });
 
       const result = await client.readLog('38', deadlineIn(5_000), collect);
 
@@ -639,10 +638,7 @@ describe('createApplianceClient', () => {
     });
 
     it('reads the log with verification explicitly turned off', async () => {
-      const { client } = await setup(
-        { tls },
-        { dispatcher: trackedDispatcher(createApplianceDispatcher({ insecureTls: true })) },
-      );
+      const { client } = await setup({ tls }, { agents: tracked(createAgents({ insecureTls: true })) });
 
       const result = await client.readLog('38', deadlineIn(5_000), collect);
 
@@ -651,9 +647,9 @@ describe('createApplianceClient', () => {
   });
 });
 
-function trackedDispatcher(dispatcher: Agent): Agent {
-  dispatchers.push(dispatcher);
-  return dispatcher;
+function tracked(agents: HttpAgents): HttpAgents {
+  agentSets.push(agents);
+  return agents;
 }
 
 /** A port that was just free and now has no listener: connecting to it is refused. */
@@ -665,3 +661,41 @@ async function closedPort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
+
+describe('createApplianceClient session reads', () => {
+  it('gets one session with its policy name, reusing the token of a log read', async () => {
+    const { emulator, client } = await setup();
+
+    await client.readLog('77', deadlineIn(5_000), collect);
+    const session = await client.getSession('77', deadlineIn(5_000));
+
+    expect(session.backupJobInfo?.policyName).toBe('Nightly-Azure-VMs');
+    expect(session.status).toBe('Error');
+    expect(emulator.requestsTo('token')).toHaveLength(1);
+    expect(emulator.requestsTo('session').map((r) => r.path)).toEqual(['/api/v1/jobSessions/77']);
+  });
+
+  it('reports an unknown session as not-found without retrying', async () => {
+    const { emulator, client } = await setup();
+
+    const error = await failureOf(client.getSession('999', deadlineIn(5_000)));
+
+    expect(error.failure).toBe('not-found');
+    expect(emulator.requestsTo('session')).toHaveLength(1);
+  });
+
+  it('lists sessions with case-sensitive, repeated query keys as the appliance expects', async () => {
+    const { emulator, client } = await setup();
+
+    const page = await client.listSessions(
+      { Offset: 0, Limit: 2, Types: ['PolicyBackup', 'PolicySnapshot'] },
+      deadlineIn(5_000),
+    );
+
+    expect(page.results?.length).toBeLessThanOrEqual(2);
+    expect(page.totalCount).toBeGreaterThanOrEqual(page.results?.length ?? 0);
+    expect(emulator.requestsTo('sessions')[0]?.path).toBe(
+      '/api/v1/jobSessions?Offset=0&Limit=2&Types=PolicyBackup&Types=PolicySnapshot',
+    );
+  });
+});

@@ -55,7 +55,9 @@ describe('loadConfig', () => {
     it('names every variable when none is set', () => {
       const { BACKUP_API_TOKEN: _, ...rest } = base;
       const error = configError(rest);
-      expect(error.message).toMatch(/BACKUP_API_TOKEN.*BACKUP_API_USERNAME.*BACKUP_API_PASSWORD.*BACKUP_API_SECRET_ARN/);
+      expect(error.message).toMatch(
+        /BACKUP_API_TOKEN.*BACKUP_API_USERNAME.*BACKUP_API_PASSWORD.*BACKUP_API_SECRET_ARN/,
+      );
     });
 
     it('rejects a token together with a password as contradictory', () => {
@@ -66,7 +68,9 @@ describe('loadConfig', () => {
 
     it('names the missing half of a username/password pair', () => {
       const { BACKUP_API_TOKEN: _, ...rest } = base;
-      expect(configError({ ...rest, BACKUP_API_USERNAME: 'notifier' }).message).toContain('BACKUP_API_PASSWORD is missing');
+      expect(configError({ ...rest, BACKUP_API_USERNAME: 'notifier' }).message).toContain(
+        'BACKUP_API_PASSWORD is missing',
+      );
     });
   });
 
@@ -80,7 +84,9 @@ describe('loadConfig', () => {
     });
 
     it('rejects a URL and a secret ARN for the same destination', () => {
-      expect(configError({ ...base, SLACK_WEBHOOK_SECRET_ARN: ARN }).message).toContain('SLACK_WEBHOOK_URL, SLACK_WEBHOOK_SECRET_ARN');
+      expect(configError({ ...base, SLACK_WEBHOOK_SECRET_ARN: ARN }).message).toContain(
+        'SLACK_WEBHOOK_URL, SLACK_WEBHOOK_SECRET_ARN',
+      );
     });
 
     it('rejects a webhook that is not a URL without echoing its value', () => {

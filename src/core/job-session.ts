@@ -1,0 +1,45 @@
+import * as z from 'zod/mini';
+
+const nullableText = z.nullish(z.string());
+
+/**
+ * A job session as `GET /api/{version}/jobSessions/{id}` returns it (backup-api.md §2). Tolerant: only `status` is required.
+ * @example { "id": "77", "type": "PolicyBackup", "localizedType": "Backup", "status": "Error",
+ *            "executionStartTime": "2026-11-25T02:00:00Z", "executionStopTime": "2026-11-25T02:06:32Z",
+ *            "backupJobInfo": { "policyName": "Nightly-Azure-VMs" } }
+ */
+export const JobSessionSchema = z.looseObject({
+  id: z.nullish(z.union([z.string(), z.number()])),
+  type: nullableText,
+  localizedType: nullableText,
+  status: z.string(),
+  executionStartTime: nullableText,
+  executionStopTime: nullableText,
+  executionDuration: z.nullish(z.union([z.string(), z.number()])),
+  backupJobInfo: z.nullish(
+    z.looseObject({ policyId: nullableText, policyName: nullableText, policyType: nullableText }),
+  ),
+});
+export type JobSession = z.infer<typeof JobSessionSchema>;
+
+/**
+ * One page of `GET /api/{version}/jobSessions`: `results` plus the paging the server actually applied.
+ * @example { "offset": 0, "limit": 100, "totalCount": 250, "results": [ ...JobSession ] }
+ */
+export const JobSessionPageSchema = z.looseObject({
+  offset: z.nullish(z.number()),
+  limit: z.nullish(z.number()),
+  totalCount: z.nullish(z.number()),
+  results: z.nullish(z.array(JobSessionSchema)),
+});
+export type JobSessionPage = z.infer<typeof JobSessionPageSchema>;
+
+/** Filters of the session list; keys are sent exactly as the appliance spells them (case-sensitive). */
+export interface JobSessionQuery {
+  readonly Offset?: number;
+  readonly Limit?: number;
+  readonly FromUtc?: string;
+  readonly ToUtc?: string;
+  readonly Types?: readonly string[];
+  readonly Status?: readonly string[];
+}
