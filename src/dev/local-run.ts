@@ -1,0 +1,73 @@
+import type { Context } from 'aws-lambda';
+import { createRuntime } from '../compose.ts';
+import { loadConfig, notifierEnv } from '../config.ts';
+import { createHandler } from '../handler.ts';
+import { createLogger } from '../logger.ts';
+import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
+import { type RecordedPost, startWebhookSink, type WebhookSink } from './webhook-sink.ts';
+
+// The embedded default: a local appliance emulator and a local webhook sink stand in for whatever the env leaves unset.
+const LOCAL_USER = { username: 'local-notifier', password: 'local-only-password' };
+
+/** A handler wired for a local run, plus the local stand-ins it started (close them when done). */
+export interface LocalRun {
+  readonly invoke: (event: unknown) => Promise<unknown>;
+  readonly emulator: ApplianceEmulator | undefined;
+  readonly sink: WebhookSink | undefined;
+  /** Which parts are real (from the environment) and which are embedded. */
+  readonly mode: { readonly appliance: 'real' | 'emulator'; readonly destinations: 'real' | 'sink' };
+  close(): Promise<void>;
+}
+
+/** Starts a local run: real services where the environment configures them, embedded stand-ins elsewhere. */
+export async function startLocalRun(options: {
+  onPost?: (post: RecordedPost) => void;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  timeoutMs?: number;
+}): Promise<LocalRun> {
+  const real = notifierEnv();
+  const realAppliance = real.BACKUP_API_URL !== undefined;
+  const realDestinations = [
+    'SLACK_WEBHOOK_URL',
+    'SLACK_WEBHOOK_SECRET_ARN',
+    'TEAMS_WEBHOOK_URL',
+    'TEAMS_WEBHOOK_SECRET_ARN',
+  ].some((key) => real[key] !== undefined);
+
+  const emulator = realAppliance ? undefined : await startApplianceEmulator({ users: [LOCAL_USER] });
+  const sink = realDestinations ? undefined : await startWebhookSink(options.onPost ? { onPost: options.onPost } : {});
+  const env: Record<string, string> = {
+    ...(emulator
+      ? {
+          BACKUP_API_URL: emulator.url,
+          BACKUP_API_USERNAME: LOCAL_USER.username,
+          BACKUP_API_PASSWORD: LOCAL_USER.password,
+        }
+      : {}),
+    ...(sink ? { SLACK_WEBHOOK_URL: sink.urlFor('slack'), TEAMS_WEBHOOK_URL: sink.urlFor('teams') } : {}),
+    ...real,
+  };
+  const runtime = createRuntime(loadConfig(env), { logger: createLogger({ logLevel: options.logLevel ?? 'WARN' }) });
+  const handler = createHandler(() => runtime);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  let count = 0;
+  return {
+    invoke: (event) => {
+      const end = Date.now() + timeoutMs;
+      count++;
+      const context = {
+        awsRequestId: `local-${count}`,
+        functionName: 'job-session-notifier-local',
+        getRemainingTimeInMillis: () => end - Date.now(),
+      } as Context;
+      return handler(event, context);
+    },
+    emulator,
+    sink,
+    mode: { appliance: realAppliance ? 'real' : 'emulator', destinations: realDestinations ? 'real' : 'sink' },
+    close: async () => {
+      await Promise.all([emulator?.close(), sink?.close()]);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { createRuntime } from '../../src/compose.ts';
+import { loadConfig } from '../../src/config.ts';
+import {
+  type ApplianceEmulator,
+  type ApplianceEmulatorOptions,
+  startApplianceEmulator,
+} from '../../src/dev/appliance-emulator.ts';
+import { startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
+import { createHandler } from '../../src/handler.ts';
+import { createLogger } from '../../src/logger.ts';
+import { lambdaContext } from './lambda-context.ts';
+
+export const USERNAME = 'notifier';
+export const PASSWORD = 'harness-Passw0rd-31415';
+
+/** Everything printed to stdout/stderr while the harness lives: the logs, where no secret may ever appear. */
+export interface Harness {
+  readonly emulator: ApplianceEmulator;
+  readonly sink: WebhookSink;
+  readonly output: string[];
+  invoke(event: unknown, budgetMs?: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the appliance emulator and the webhook sink on 127.0.0.1 and builds the real handler against them.
+ * `env` overrides or removes (undefined) variables of the default configuration: password auth, Slack and Teams.
+ */
+export async function startHarness(
+  env: Record<string, string | undefined> = {},
+  emulatorOptions: ApplianceEmulatorOptions = {},
+): Promise<Harness> {
+  const emulator = await startApplianceEmulator({
+    users: [{ username: USERNAME, password: PASSWORD }],
+    ...emulatorOptions,
+  });
+  const sink = await startWebhookSink();
+  const merged: Record<string, string | undefined> = {
+    BACKUP_API_URL: emulator.url,
+    BACKUP_API_USERNAME: USERNAME,
+    BACKUP_API_PASSWORD: PASSWORD,
+    SLACK_WEBHOOK_URL: sink.urlFor('slack'),
+    TEAMS_WEBHOOK_URL: sink.urlFor('teams'),
+    NOTIFIER_HTTP_TIMEOUT_MS: '2000',
+    ...env,
+  };
+  const defined = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
+
+  const output: string[] = [];
+  const capture = (stream: NodeJS.WriteStream) => {
+    const original = stream.write.bind(stream);
+    // Captured, not echoed: the tests read the logs; the test report stays readable.
+    stream.write = ((chunk: string | Uint8Array) => {
+      output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }) as typeof stream.write;
+    return () => {
+      stream.write = original;
+    };
+  };
+  const restore = [capture(process.stdout), capture(process.stderr)];
+
+  // The config is loaded lazily, like the Lambda does on its first invocation.
+  const handler = createHandler(() =>
+    createRuntime(loadConfig(defined), { logger: createLogger({ logLevel: 'DEBUG' }) }),
+  );
+  let count = 0;
+  return {
+    emulator,
+    sink,
+    output,
+    invoke: (event, budgetMs = 15_000) => handler(event, lambdaContext(budgetMs, `req-${++count}`)),
+    close: async () => {
+      for (const r of restore) r();
+      await Promise.all([emulator.close(), sink.close()]);
+    },
+  };
+}
