@@ -7,11 +7,11 @@ import {
   type JobSessionQuery,
   JobSessionSchema,
 } from '../core/job-session.ts';
-import { type SessionLog, SessionLogSchema } from '../core/session-log.ts';
+import type { LogItem } from '../core/session-log.ts';
 import { ConfigError, NotifierError, SourceApiError } from '../errors.ts';
 import type { Deadline, LogSink, SessionLogSource } from '../ports.ts';
 import { registerSecret } from '../redact.ts';
-import { type HttpAgents, httpRequest } from './http-client.ts';
+import { BodyTooLargeError, type HttpAgents, type HttpResponse, httpRequest } from './http-client.ts';
 import {
   type Attempt,
   isTimeoutError,
@@ -22,6 +22,7 @@ import {
   tlsCertificateErrorCode,
   withRetry,
 } from './http-retry.ts';
+import { createLogStreamParser, LogShapeError, LogSyntaxError } from './log-stream.ts';
 
 /*
  * Why our own withRetry loop rather than undici's RetryAgent/RetryHandler (undici 7.30, lib/handler/retry-handler.js):
@@ -58,14 +59,6 @@ export interface ApplianceClientOptions {
 }
 
 /**
- * Parses a log body: JSON, then the tolerant SessionLogSchema. One small function so a streaming parser can replace it.
- * Throws SyntaxError or ZodError; the caller turns them into 'invalid-response'.
- */
-export function parseSessionLogBody(text: string): SessionLog {
-  return SessionLogSchema.parse(JSON.parse(text));
-}
-
-/**
  * The token endpoint's answer (backup-api.md §1 `Login`); every field is nullable there.
  * @example { "access_token": "eyJ…", "token_type": "bearer", "refresh_token": "…", "expires_in": 3600 }
  */
@@ -94,6 +87,8 @@ const EXPIRY_MARGIN_MS = 60_000;
 const MAX_SURFACED_CHARS = 200;
 // A 100k-step log is ~20 MB; anything far beyond that is not a session log.
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+// Log entries (as JSON text) held back until the body has proven good; past this they stream into the sink.
+const SINK_AFTER_CHARS = 256 * 1024;
 
 interface IssuedToken {
   readonly username: string;
@@ -193,14 +188,14 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
       }),
   });
 
-  /** One HTTP exchange with the whole body read (so the socket returns to the pool); network failures become SourceApiError. */
-  const send = async (
+  /** Sends one request and returns once the headers are in; network failures become SourceApiError. */
+  const open = async (
     request: { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string },
     attempt: Attempt,
     what: string,
-  ): Promise<Reply> => {
+  ): Promise<HttpResponse> => {
     try {
-      const response = await httpRequest(new URL(request.path, origin), {
+      return await httpRequest(new URL(request.path, origin), {
         method: request.method,
         headers: request.headers,
         ...(request.body === undefined ? {} : { body: request.body }),
@@ -208,12 +203,27 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
         signal: attempt.signal,
         agents: options.agents,
       });
+    } catch (error) {
+      throw networkFailure(error, what, origin);
+    }
+  };
+
+  /** Reads a response's whole body (so the socket returns to the pool); a failure mid-body becomes SourceApiError. */
+  const readReply = async (response: HttpResponse, what: string): Promise<Reply> => {
+    try {
       const text = await response.text(MAX_BODY_BYTES);
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
       throw networkFailure(error, what, origin);
     }
   };
+
+  /** One HTTP exchange with the whole body read. */
+  const send = async (
+    request: { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string },
+    attempt: Attempt,
+    what: string,
+  ): Promise<Reply> => readReply(await open(request, attempt, what), what);
 
   const transientStatus = (reply: Reply, what: string): SourceApiError => {
     const error = new SourceApiError(
@@ -350,34 +360,60 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
     createSink: () => LogSink<T>,
   ): Promise<T> => {
     const what = `reading the log of session ${sessionId}`;
-    const reply = await send(
+    const response = await open(
       { method: 'GET', path, headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
       attempt,
       what,
     );
-    if (reply.status !== 200) throw logStatusFailure(reply, sessionId, what);
+    if (response.status !== 200) throw logStatusFailure(await readReply(response, what), sessionId, what);
 
-    const contentType = headerText(reply.headers['content-type']);
+    const contentType = headerText(response.headers['content-type']);
     if (contentType !== undefined && !/json/i.test(contentType)) {
+      response.dump();
       throw new SourceApiError(
         'invalid-response',
         `backup appliance: ${what}: expected JSON but got ${clean(contentType.split(';')[0]) ?? 'another type'} (a proxy or login page in the way?)`,
         { statusCode: 200 },
       );
     }
-    let log: SessionLog;
+    // Streamed: entries reach this attempt's own sink as they arrive, so a 100k-entry log never sits in memory whole.
+    // The first SINK_AFTER_CHARS of entries wait for the body to prove good, so a small log that is cut short or
+    // malformed never opens a sink, and a retried attempt over a small log uses exactly one.
+    let sink: LogSink<T> | undefined;
+    let held: LogItem[] = [];
+    let heldChars = 0;
+    const parser = createLogStreamParser((item, chars) => {
+      if (sink !== undefined) {
+        sink.add(item);
+        return;
+      }
+      held.push(item);
+      heldChars += chars;
+      if (heldChars > SINK_AFTER_CHARS) {
+        sink = createSink();
+        for (const early of held) sink.add(early);
+        held = [];
+      }
+    });
+    let jobSessionId: string | null;
     try {
-      log = parseSessionLogBody(reply.text);
+      await readBody(response, (chunk) => parser.write(chunk));
+      jobSessionId = parser.end().jobSessionId;
     } catch (error) {
-      throw new SourceApiError(
-        'invalid-response',
-        `backup appliance: ${what}: the body is not a valid session log (${error instanceof SyntaxError ? 'malformed or truncated JSON' : 'unexpected shape'})`,
-        { statusCode: 200, cause: error },
-      );
+      if (error instanceof LogSyntaxError || error instanceof LogShapeError) {
+        throw new SourceApiError(
+          'invalid-response',
+          `backup appliance: ${what}: the body is not a valid session log (${error instanceof SyntaxError ? 'malformed or truncated JSON' : 'unexpected shape'})`,
+          { statusCode: 200, cause: error },
+        );
+      }
+      throw networkFailure(error, what, origin);
     }
-    const sink = createSink();
-    for (const item of log.log ?? []) sink.add(item);
-    return sink.finish(log.jobSessionId === null || log.jobSessionId === undefined ? null : String(log.jobSessionId));
+    if (sink === undefined) {
+      sink = createSink();
+      for (const item of held) sink.add(item);
+    }
+    return sink.finish(jobSessionId);
   };
 
   const logStatusFailure = (reply: Reply, sessionId: string, what: string): SourceApiError => {
@@ -600,5 +636,29 @@ function tryJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+/** Feeds a response body to `onChunk` as it arrives, failing past MAX_BODY_BYTES or when the body is cut short. */
+async function readBody(response: HttpResponse, onChunk: (chunk: Buffer) => void): Promise<void> {
+  const body = response.body;
+  let size = 0;
+  // A socket closed before the end (truncated body) surfaces as 'aborted' rather than an error on some Node versions.
+  let aborted = false;
+  const onAborted = (): void => {
+    aborted = true;
+  };
+  body.once('aborted', onAborted);
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(MAX_BODY_BYTES);
+      onChunk(chunk);
+    }
+    if (aborted || !body.complete) {
+      throw Object.assign(new Error('response body was cut short'), { code: 'ECONNRESET' });
+    }
+  } finally {
+    body.off('aborted', onAborted);
   }
 }

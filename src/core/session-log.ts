@@ -27,3 +27,23 @@ export const SessionLogSchema = z.looseObject({
   log: z.nullish(z.array(LogItemSchema)),
 });
 export type SessionLog = z.infer<typeof SessionLogSchema>;
+
+const isNullishText = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';
+
+/**
+ * Exactly LogItemSchema's acceptance test, without building a copy: the per-entry check of a 100k-entry log.
+ * Callers fall back to LogItemSchema.safeParse when it says no, for the error (test/unit: equivalence property).
+ */
+export function isLogItem(value: unknown): value is LogItem {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const item = value as Record<string, unknown>;
+  const duration = item.executionDuration;
+  return (
+    typeof item.status === 'string' &&
+    isNullishText(item.logTime) &&
+    isNullishText(item.message) &&
+    isNullishText(item.resourceHashId) &&
+    isNullishText(item.executionStartTime) &&
+    (isNullishText(duration) || (typeof duration === 'number' && Number.isFinite(duration)))
+  );
+}
