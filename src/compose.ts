@@ -4,7 +4,7 @@ import { createAgents, type HttpAgents } from './adapters/http-client.ts';
 import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
 import { createSlackDestination } from './adapters/slack-delivery.ts';
 import { createTeamsDestination } from './adapters/teams-delivery.ts';
-import type { Config, CredentialsRef, SecretRef } from './config.ts';
+import { type Config, type CredentialsRef, loggerEnv, type SecretRef } from './config.ts';
 import { SecretError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
@@ -32,7 +32,7 @@ export function createRuntime(
   config: Config,
   overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader } = {},
 ): Runtime {
-  const logger = overrides.logger ?? createLogger();
+  const logger = overrides.logger ?? createLogger(loggerEnv());
   const secrets = overrides.secrets ?? createSecretReader();
   for (const ref of [config.slack, config.teams]) if (ref?.kind === 'value') registerSecret(ref.value);
   registerCredentials(config.api.credentials);

@@ -1,6 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { createRuntime, type Runtime } from './compose.ts';
-import { loadConfig } from './config.ts';
+import type { Runtime } from './compose.ts';
 import { type SessionRequest, sessionRequestFrom, type TriggerKind } from './core/trigger.ts';
 import { deadlineFrom } from './deadline.ts';
 import { NotifierError } from './errors.ts';
@@ -14,12 +13,19 @@ export function parseEvent(event: unknown): { trigger: TriggerKind; request: Ses
 }
 
 /** Builds a Lambda handler around a runtime factory, called once per container on first use. */
-export function createHandler(makeRuntime: () => Runtime) {
-  let runtime: Runtime | undefined;
+export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
+  let pending: Promise<Runtime> | undefined;
   return async (event: unknown, context: Context): Promise<NotifyResult> => {
     // The event is checked first: a bad one is rejected before any configuration, secret or network work.
     const { trigger, request } = parseEvent(event);
-    runtime ??= makeRuntime();
+    // A failed build (e.g. a configuration error) is not kept: the next invocation tries again.
+    pending ??= Promise.resolve()
+      .then(makeRuntime)
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+    const runtime = await pending;
     const { logger } = runtime;
     logger.appendKeys({ sessionId: request.sessionId, trigger, requestId: context.awsRequestId });
     const started = Date.now();
@@ -46,4 +52,9 @@ export function createHandler(makeRuntime: () => Runtime) {
 }
 
 /** The Lambda entry point: direct invoke `{ sessionId }` or an EventBridge event with `detail.sessionId`. */
-export const handler = createHandler(() => createRuntime(loadConfig()));
+export const handler = createHandler(async () => {
+  // Loaded on the first invocation, not at import: the module itself imports only event parsing and the use case,
+  // so a cold import costs ~1 ms of our code (bench/README: cold module load); config, zod, the logger and node:https follow.
+  const [{ createRuntime }, { loadConfig }] = await Promise.all([import('./compose.ts'), import('./config.ts')]);
+  return createRuntime(loadConfig());
+});

@@ -1,6 +1,6 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { rootCertificates } from 'node:tls';
+import nodeTls from 'node:tls';
 
 // node:http(s) rather than undici: bundling undici@7 adds 300–520 KB and ~100 ms of cold module load (bench/README),
 // while node:https gives the same keep-alive agent, per-request timeouts and custom CA trust for free.
@@ -56,7 +56,8 @@ export class BodyTooLargeError extends Error {
  */
 export function createAgents(options: { caCertPem?: string | undefined; insecureTls?: boolean } = {}): HttpAgents {
   const tls = {
-    ...(options.caCertPem ? { ca: [...rootCertificates, options.caCertPem] } : {}),
+    // rootCertificates is read only when a CA is configured: building the list costs at import otherwise.
+    ...(options.caCertPem ? { ca: [...nodeTls.rootCertificates, options.caCertPem] } : {}),
     rejectUnauthorized: options.insecureTls !== true,
   };
   return {
