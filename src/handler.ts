@@ -3,7 +3,7 @@ import type { Runtime } from './compose.ts';
 import { type SessionRequest, sessionRequestFrom, type TriggerKind } from './core/trigger.ts';
 import { deadlineFrom } from './deadline.ts';
 import { NotifierError } from './errors.ts';
-import { type NotifyResult, notifySession } from './notify.ts';
+import type { NotifyResult } from './notify.ts';
 
 /** Recognises the trigger from the event's shape and extracts the session request. */
 export function parseEvent(event: unknown): { trigger: TriggerKind; request: SessionRequest } {
@@ -25,7 +25,7 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
         pending = undefined;
         throw error;
       });
-    const runtime = await pending;
+    const [runtime, { notifySession }] = await Promise.all([pending, import('./notify.ts')]);
     const { logger } = runtime;
     logger.appendKeys({ sessionId: request.sessionId, trigger, requestId: context.awsRequestId });
     const started = Date.now();

@@ -1,5 +1,5 @@
 import { TriggerError } from '../errors.ts';
-import { normalizeSessionId } from './session-id.ts';
+import { normalizeSessionId } from './session-id-format.ts';
 
 /** Which kind of event asked for the notification. */
 export type TriggerKind = 'direct' | 'eventbridge' | 'sns' | 'sqs' | 'http';

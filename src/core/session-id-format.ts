@@ -1,0 +1,14 @@
+// The session-ID rule without zod: the handler's import path (trigger.ts) needs only this, and zod costs ~10 ms to load.
+
+// v1 appliances number their sessions; v3 and later use UUIDs. Nothing else may reach the request path.
+const INTEGER_ID = /^\d{1,19}$/;
+const UUID_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Returns the canonical session ID, or null when the value is neither a non-negative integer nor a UUID. */
+export function normalizeSessionId(value: unknown): string | null {
+  let text: string;
+  if (typeof value === 'number') text = Number.isSafeInteger(value) && value >= 0 ? String(value) : '';
+  else if (typeof value === 'string') text = value;
+  else return null;
+  return INTEGER_ID.test(text) || UUID_ID.test(text) ? text.toLowerCase() : null;
+}
