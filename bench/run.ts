@@ -141,7 +141,12 @@ interface Invocation {
 
 /** A forked child holding one handler module; invoke() runs one notification in it. */
 async function startChild(module: string, env: NodeJS.ProcessEnv) {
-  const child: ChildProcess = fork(CHILD, [module], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // execArgv: [] so the child does not inherit tsx's loader from this process (it would inflate RSS and timings).
+  const child: ChildProcess = fork(CHILD, [module], {
+    env,
+    execArgv: [],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const next = () =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`bench child exited (${code})`));
@@ -184,12 +189,15 @@ function timeProcess(args: readonly string[], env: NodeJS.ProcessEnv = process.e
 
 // ---- cold module load and cold invocation (whole processes, interleaved) ---------------------------------------------
 log(`cold start: ${PAIRS} interleaved rounds of bare node, import, and import + one notification`);
-const cold = { bare: [] as number[], product: [] as number[], naive: [] as number[] };
+const cold = { bare: [] as number[], emptyModule: [] as number[], product: [] as number[], naive: [] as number[] };
+// The floor: what importing an empty ES module costs over `node -e 0` (the ESM loader itself).
+writeFileSync(`${out}/empty.mjs`, 'export {};\n');
 const coldInvoke = { product: [] as number[], naive: [] as number[] };
 const event = JSON.stringify({ sessionId: SEED_SESSION });
 for (let i = 0; i < PAIRS; i++) {
   const bare = await timeProcess(['-e', '0']);
   cold.bare.push(bare);
+  cold.emptyModule.push((await timeProcess([`${out}/empty.mjs`])) - bare);
   cold.product.push((await timeProcess([PRODUCT])) - bare);
   cold.naive.push((await timeProcess([NAIVE])) - bare);
   coldInvoke.product.push((await timeProcess([CHILD, PRODUCT, 'once', event], baseEnv())) - bare);
@@ -270,8 +278,37 @@ for (const n of SIZES) {
     }
   }
 }
+const largest = SIZES.at(-1) ?? 1_000;
 const bodyBytes = (n: number): number =>
   Buffer.byteLength(JSON.stringify({ jobSessionId: `${n}`, log: Array.from(generateLogItems(n, n)) }));
+
+// ---- streaming-reader candidates on the largest body, read from a file (no HTTP, no emulator) -------------------------
+log('reader candidates: whole-body JSON.parse vs the boundary scan, one process each');
+await build({
+  entryPoints: [`${root}bench/candidates.ts`],
+  outfile: `${out}/candidates.mjs`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'error',
+});
+const bodyFile = `${out}/log-${largest}.json`;
+writeFileSync(
+  bodyFile,
+  JSON.stringify({ jobSessionId: `${largest}`, log: Array.from(bigSessions.at(-1)?.logItems() ?? []) }),
+);
+const candidateRuns: Record<string, { ms: number; maxRssMB: number }[]> = { whole: [], scan: [] };
+for (let r = 0; r < REPS; r++) {
+  for (const mode of ['whole', 'scan'] as const) {
+    const output = execFileSync(process.execPath, [`${out}/candidates.mjs`, mode, bodyFile]).toString();
+    candidateRuns[mode]?.push(JSON.parse(output) as { ms: number; maxRssMB: number });
+  }
+}
+const candidate = (mode: string) => {
+  const runs = candidateRuns[mode] ?? [];
+  return { ms: round(median(runs.map((r) => r.ms))), maxRssMB: round(median(runs.map((r) => r.maxRssMB))) };
+};
 
 // ---- in-process CPU: parse + summarize + render one seed-sized body (mitata) --------------------------------------
 log('in-process CPU: parse + summarize + render of the seed log (mitata)');
@@ -304,7 +341,6 @@ const big = (n: number, name: 'product' | 'naive') => {
   const runs = growth[n]?.[name] ?? [];
   return { ms: round(median(runs.map((r) => r.ms))), maxRssMB: round(median(runs.map((r) => r.maxRssMB))) };
 };
-const largest = SIZES.at(-1) ?? 1_000;
 const results = {
   date: new Date().toISOString(),
   smoke,
@@ -319,6 +355,7 @@ const results = {
   coldModuleLoadMs: {
     method: `whole process minus bare \`node -e 0\`, median of ${PAIRS} interleaved pairs`,
     bareNodeMs: round(median(cold.bare)),
+    emptyModule: round(median(cold.emptyModule)),
     product: round(median(cold.product)),
     naive: round(median(cold.naive)),
   },
@@ -345,6 +382,13 @@ const results = {
       { bodyMB: round(bodyBytes(n) / 1e6), product: big(n, 'product'), naive: big(n, 'naive'), runs: REPS },
     ]),
   ),
+  readerCandidates: {
+    method: `${largest.toLocaleString('en')}-entry body from a file in 64 KB chunks, summarized; one process per run, median of ${REPS}`,
+    wholeBodyJsonParse: candidate('whole'),
+    boundaryScan: candidate('scan'),
+    streamparserJson:
+      'not installed here (no npm install); measured earlier on the same log over loopback: ~900 ms, 91 MB',
+  },
   failures,
 };
 writeFileSync(`${root}bench/results${smoke ? '.smoke' : ''}.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -355,7 +399,7 @@ const rows: [string, string, string, string][] = [
     'Cold module load (ms over bare node)',
     `${results.coldModuleLoadMs.product}`,
     `${results.coldModuleLoadMs.naive}`,
-    '≤ 10',
+    `≤ 10 (empty module: ${results.coldModuleLoadMs.emptyModule})`,
   ],
   [
     'Cold invocation: import + 1 notification (ms over bare node)',
@@ -400,6 +444,12 @@ const rows: [string, string, string, string][] = [
     n === 100_000 ? '≤ 500 / ≤ 128' : '',
   ]),
 ];
+rows.push([
+  `Reader alone, ${largest.toLocaleString('en')} entries from a file: ms / peak RSS MB`,
+  `${candidate('scan').ms} / ${candidate('scan').maxRssMB}`,
+  `${candidate('whole').ms} / ${candidate('whole').maxRssMB}`,
+  '',
+]);
 if (!smoke) {
   rows.push(['In-process parse+summarize+render, seed log (µs)', `${inProcess.productUs}`, `${inProcess.naiveUs}`, '']);
 }
