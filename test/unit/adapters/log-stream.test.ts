@@ -131,7 +131,13 @@ describe('createLogStreamParser', () => {
       expect(error).toBeInstanceOf(SyntaxError);
     });
 
+    it('fails with a syntax error when a later entry of one chunk is malformed', () => {
+      const text = '{"log":[{"status":"a"},{"status":"b"},{"status":"c",}]}';
+      expect(errorOf([Buffer.from(text)])).toBeInstanceOf(LogSyntaxError);
+    });
+
     it.each([
+      ['a later entry of one chunk without a status', '{"log":[{"status":"a"},{"message":"x"},{"status":"c"}]}'],
       ['a log that is a string', '{"log":"nope"}'],
       ['an entry without a status', '{"log":[{"message":"x"}]}'],
       ['an entry that is a number', '{"log":[1]}'],
