@@ -54,7 +54,7 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
 /** The Lambda entry point: direct invoke `{ sessionId }` or an EventBridge event with `detail.sessionId`. */
 export const handler = createHandler(async () => {
   // Loaded on the first invocation, not at import: the module itself imports only event parsing and the use case,
-  // so a cold import costs ~1 ms of our code (bench/README: cold module load); config, zod, the logger and node:https follow.
+  // so a cold import costs ~1 ms of our code (README, Benchmarks); config, zod, the logger and node:https follow.
   const [{ createRuntime }, { loadConfig }] = await Promise.all([import('./compose.ts'), import('./config.ts')]);
   return createRuntime(loadConfig());
 });

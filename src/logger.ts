@@ -1,7 +1,7 @@
 import { redact } from './redact.ts';
 
 /*
- * Not Powertools Logger, measured (bench/README.md): importing and constructing it costs ~19 ms of a cold start
+ * Not Powertools Logger, measured (README, Benchmarks): importing and constructing it costs ~19 ms of a cold start
  * (12 ms import, 7 ms construction, on the bench machine under load), and each log line ~0.9 ms of CPU — about a
  * fifth of a warm notification. This logger writes the same JSON shape (level, message, timestamp, service,
  * sampling_rate, xray_trace_id, then persistent keys, then the line's attributes; errors as name/location/message/

@@ -18,7 +18,7 @@ import {
   type Fault,
   startApplianceEmulator,
 } from '../../src/dev/appliance-emulator.ts';
-import { sampleLog } from '../../src/dev/sample-sessions.ts';
+import { generatedSample, sampleLog } from '../../src/dev/sample-sessions.ts';
 import { SourceApiError } from '../../src/errors.ts';
 import type { Deadline, LogSink } from '../../src/ports.ts';
 
@@ -697,5 +697,31 @@ describe('createApplianceClient session reads', () => {
     expect(emulator.requestsTo('sessions')[0]?.path).toBe(
       '/api/v1/jobSessions?Offset=0&Limit=2&Types=PolicyBackup&Types=PolicySnapshot',
     );
+  });
+
+  describe('when the log is large enough to stream into the sink', () => {
+    // ~1.1 MB of JSON: past the 256 KB the client holds back, so entries reach the sink while the body still arrives.
+    const big = generatedSample('4242', 5_000, 7);
+
+    it('feeds every entry once, in order, with the session ID', async () => {
+      const { client } = await setup({ sessions: [big] });
+
+      const result = await client.readLog('4242', deadlineIn(10_000), collect);
+
+      expect(result.items).toEqual(Array.from(big.logItems()));
+      expect(result.jobSessionId).toBe('4242');
+      expect(sinks.created).toBe(1);
+    });
+
+    it('gives the retry a fresh sink when the body is cut after entries were fed', async () => {
+      const { emulator, client } = await setup({ sessions: [big] });
+      emulator.enqueueFaults('log', [{ kind: 'cut' }]);
+
+      const result = await client.readLog('4242', deadlineIn(10_000), collect);
+
+      expect(result.items).toHaveLength(5_000);
+      expect(sinks.created).toBe(2);
+      expect(emulator.requestsTo('log')).toHaveLength(2);
+    });
   });
 });
