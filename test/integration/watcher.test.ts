@@ -156,7 +156,7 @@ describe('scheduled watcher', () => {
       expect(lists[0]?.getAll('Types')).toEqual(['PolicyBackup', 'PolicySnapshot', 'PolicyArchive']);
       expect(lists[0]?.get('FromUtc')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
       expect(report.pages).toBe(4);
-      expect(h.slackSessions()).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7']);
+      expect(h.slackSessions().sort()).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7']);
       expect(report.notified.find((n) => n.sessionId === 'w4')?.outcome).toBe('failed');
     });
 
@@ -168,7 +168,9 @@ describe('scheduled watcher', () => {
 
       const gaps = h.slackTimes.slice(1).map((t, i) => t - (h.slackTimes[i] ?? 0));
       expect(h.slackTimes).toHaveLength(5);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(80);
+      // Posts start 100 ms apart; rendering and sockets add tens of ms of jitter to each arrival, not to the rate.
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+      expect((h.slackTimes.at(-1) ?? 0) - (h.slackTimes[0] ?? 0)).toBeGreaterThanOrEqual(350);
     });
   });
 
@@ -279,6 +281,22 @@ describe('scheduled watcher', () => {
     });
   });
 
+  describe('API calls', () => {
+    it('makes one token request, one list call per page and one log read per new session', async () => {
+      const h = await startWatch({ MISSED_RUN_AFTER: '0h' });
+      h.add(...['n1', 'n2', 'n3', 'n4', 'n5'].map((id, i) => finished(id, 30 - i)));
+
+      await h.run();
+      const first = h.emulator.requests.map((r) => r.route);
+      h.emulator.reset();
+      await h.run();
+      const idle = h.emulator.requests.map((r) => r.route);
+
+      expect(counts(first)).toEqual({ token: 1, sessions: 1, log: 5 });
+      expect(idle).toEqual(['sessions']);
+    });
+  });
+
   describe('on the first run', () => {
     it('starts from now minus WATCH_BACKFILL (default 1 hour), never the whole history', async () => {
       const h = await startWatch();
@@ -302,7 +320,7 @@ describe('scheduled watcher', () => {
 
       await h.run();
 
-      expect(h.slackSessions()).toEqual(['old', 'long']);
+      expect(h.slackSessions().sort()).toEqual(['long', 'old']);
     });
   });
 
