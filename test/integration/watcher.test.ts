@@ -352,7 +352,28 @@ describe('scheduled watcher', () => {
     });
   });
 
+  describe('when the event is not a schedule', () => {
+    it('rejects it before building anything (no configuration, secret or network work)', async () => {
+      let built = false;
+      const handler = createWatcherHandler(() => {
+        built = true;
+        throw new Error('must not be built');
+      });
+
+      await expect(handler({ sessionId: '77' }, lambdaContext())).rejects.toThrow(/Scheduled Event/);
+      expect(built).toBe(false);
+    });
+  });
+
   describe('daily digest', () => {
+    it('posts nothing when DIGEST_CRON is not set', async () => {
+      const h = await startWatch();
+      h.add(finished('g1', 60));
+
+      expect(await h.digest()).toEqual({ skipped: 'DIGEST_CRON is not set' });
+      expect(h.sink.posts).toEqual([]);
+    });
+
     it('posts one message per destination summarizing the last 24 hours', async () => {
       const digestHarness = await startWatch(
         { DIGEST_CRON: 'cron(0 7 * * ? *)', WATCH_SESSION_URL: 'https://backup.example.com/#/sessions/{id}' },
