@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WatcherStateStore } from '../../src/adapters/watcher-state.ts';
 import { createDynamoStateStore } from '../../src/adapters/watcher-state.ts';
@@ -13,7 +14,11 @@ import { lambdaContext } from '../support/lambda-context.ts';
 const USER = { username: 'watcher', password: 'watcher-Passw0rd-2718' };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const SCHEDULED = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+// The sample events a deployment (and `osls invoke local`) uses.
+const SCHEDULED: unknown = JSON.parse(
+  readFileSync(new URL('../../events/watcher-scheduled.json', import.meta.url), 'utf8'),
+);
+const DIGEST: unknown = JSON.parse(readFileSync(new URL('../../events/watcher-digest.json', import.meta.url), 'utf8'));
 
 let dynamo: DynamoLocal;
 let tableCount = 0;
@@ -102,7 +107,7 @@ async function startWatch(
       for (const spec of specs) emulator.addSession(watchSample(spec));
     },
     run: (budgetMs = 15_000) => handler(SCHEDULED, lambdaContext(budgetMs, `watch-${++count}`)) as Promise<WatchReport>,
-    digest: () => handler({ task: 'digest' }, lambdaContext(15_000, `digest-${++count}`)),
+    digest: () => handler(DIGEST, lambdaContext(15_000, `digest-${++count}`)),
     slackSessions: () =>
       sink
         .postsTo('slack')
