@@ -221,7 +221,9 @@ const WatcherEnvSchema = z.object({
   ),
   WATCH_SCHEDULE: z._default(scheduleExpression, 'rate(5 minutes)'),
   WATCH_SESSION_TYPES: z._default(
-    z.string().check(z.regex(/^[A-Za-z]+(,[A-Za-z]+)*$/, 'must be a comma-separated list of session types')),
+    z
+      .string()
+      .check(z.regex(/^\s*[A-Za-z]+(\s*,\s*[A-Za-z]+)*\s*$/, 'must be a comma-separated list of session types')),
     'PolicyBackup,PolicySnapshot,PolicyArchive',
   ),
   WATCH_BACKFILL: durationText,
@@ -257,7 +259,7 @@ export function loadWatcherConfig(env: Env = process.env, apiBaseUrl?: string): 
   }
   return Object.freeze({
     stateTable: e.WATCHER_STATE_TABLE,
-    sessionTypes: Object.freeze(e.WATCH_SESSION_TYPES.split(',')),
+    sessionTypes: Object.freeze(e.WATCH_SESSION_TYPES.split(',').map((t) => t.trim())),
     backfillMs: within('WATCH_BACKFILL', e.WATCH_BACKFILL, '1h', '30d'),
     overlapMs: within('WATCH_OVERLAP', e.WATCH_OVERLAP, '10m', '1d'),
     longestRunMs: within('WATCH_LONGEST_RUN', e.WATCH_LONGEST_RUN, '24h', '30d'),

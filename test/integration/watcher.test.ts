@@ -216,6 +216,21 @@ describe('scheduled watcher', () => {
       expect(counts(h.slackSessions())).toEqual({ a1: 1, a2: 1, a3: 1 });
     });
 
+    it('notifies a session that shows up late with a stop time just before the cursor (clock skew), once', async () => {
+      const h = await startWatch();
+      h.add(finished('on-time', 1));
+
+      const first = await h.run();
+      h.add(finished('late', 3));
+      const second = await h.run();
+      const third = await h.run();
+
+      expect(first.cursor.idsAt).toEqual(['on-time']);
+      expect(second.notified.map((n) => n.sessionId)).toEqual(['late']);
+      expect(third.notified).toEqual([]);
+      expect(counts(h.slackSessions())).toEqual({ 'on-time': 1, late: 1 });
+    });
+
     it('posts each session once when two runs overlap', async () => {
       const h = await startWatch({ WATCH_CONCURRENCY: '2' });
       h.add(...['o1', 'o2', 'o3', 'o4', 'o5', 'o6'].map((id, i) => finished(id, 40 - i)));
@@ -268,21 +283,20 @@ describe('scheduled watcher', () => {
     });
 
     it('stops taking sessions before its time budget ends, leaves the cursor there, and the next run finishes', async () => {
-      const h = await startWatch({ WATCH_CONCURRENCY: '1' }, { slackIntervalMs: 250, stopBeforeEndMs: 1_000 });
-      h.add(...['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8'].map((id, i) => finished(id, 40 - i)));
+      const h = await startWatch({ WATCH_CONCURRENCY: '1' }, { slackIntervalMs: 500, stopBeforeEndMs: 1_000 });
+      const IDS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9', 't10'];
+      h.add(...IDS.map((id, i) => finished(id, 40 - i)));
 
-      // 1.5 s margin + 1 s kept back leaves about one second for paced posts.
-      const short = await h.run(3_600);
+      // 1.5 s margin + 1 s kept back leave 2.5 s: far less than the 10 posts 500 ms apart need (4.5 s).
+      const short = await h.run(5_000);
       const rest = await h.run();
 
       expect(short.results.notified).toBeGreaterThan(0);
       expect(short.results['not-started']).toBeGreaterThan(0);
       const lastNotified = short.notified.at(-1)?.sessionId;
       expect(short.cursor.idsAt).toEqual([lastNotified]);
-      expect(rest.notified.map((n) => n.sessionId)).toEqual(
-        ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8'].slice(short.results.notified),
-      );
-      expect(counts(h.slackSessions())).toEqual({ t1: 1, t2: 1, t3: 1, t4: 1, t5: 1, t6: 1, t7: 1, t8: 1 });
+      expect(rest.notified.map((n) => n.sessionId)).toEqual(IDS.slice(short.results.notified));
+      expect(counts(h.slackSessions())).toEqual(Object.fromEntries(IDS.map((id) => [id, 1])));
     });
   });
 

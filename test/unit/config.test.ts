@@ -136,7 +136,7 @@ describe('loadWatcherConfig', () => {
   it('reads durations, types and the digest schedule', () => {
     const watch = loadWatcherConfig({
       WATCHER_STATE_TABLE: 'notifier-state',
-      WATCH_SESSION_TYPES: 'PolicyBackup,SqlPolicyBackup',
+      WATCH_SESSION_TYPES: 'PolicyBackup, SqlPolicyBackup',
       WATCH_BACKFILL: '90m',
       DIGEST_CRON: 'cron(0 7 * * ? *)',
       MISSED_RUN_AFTER: '0h',
