@@ -12,6 +12,7 @@ import { lambdaContext } from './lambda-context.ts';
 
 export const USERNAME = 'notifier';
 export const PASSWORD = 'harness-Passw0rd-31415';
+export const SIGNING_SECRET = 'harness-signing-secret-27182818';
 
 /** Everything printed to stdout/stderr while the harness lives: the logs, where no secret may ever appear. */
 export interface Harness {
@@ -42,6 +43,7 @@ export async function startHarness(
     SLACK_WEBHOOK_URL: sink.urlFor('slack'),
     TEAMS_WEBHOOK_URL: sink.urlFor('teams'),
     NOTIFIER_HTTP_TIMEOUT_MS: '2000',
+    WEBHOOK_SIGNING_SECRET: SIGNING_SECRET,
     ...env,
   };
   const defined = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
