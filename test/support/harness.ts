@@ -1,3 +1,4 @@
+import type { SecretReader } from '../../src/adapters/secrets.ts';
 import { createRuntime } from '../../src/compose.ts';
 import { loadConfig } from '../../src/config.ts';
 import {
@@ -30,6 +31,7 @@ export interface Harness {
 export async function startHarness(
   env: Record<string, string | undefined> = {},
   emulatorOptions: ApplianceEmulatorOptions = {},
+  overrides: { secrets?: SecretReader } = {},
 ): Promise<Harness> {
   const emulator = await startApplianceEmulator({
     users: [{ username: USERNAME, password: PASSWORD }],
@@ -64,7 +66,7 @@ export async function startHarness(
 
   // The config is loaded lazily, like the Lambda does on its first invocation.
   const handler = createHandler(() =>
-    createRuntime(loadConfig(defined), { logger: createLogger({ logLevel: 'DEBUG' }) }),
+    createRuntime(loadConfig(defined), { logger: createLogger({ logLevel: 'DEBUG' }), ...overrides }),
   );
   let count = 0;
   return {
