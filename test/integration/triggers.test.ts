@@ -308,3 +308,39 @@ describe('handler, an event of no known shape', () => {
     },
   );
 });
+
+describe('handler, every sample in events/', () => {
+  // The HTTP sample is stored with a signature from when it was written: it is re-signed, as `npm run invoke` does.
+  const sample = (name: string): unknown =>
+    name === 'http' ? signHttpEvent(loadEvent<APIGatewayProxyEventV2>(name), SIGNING_SECRET) : loadEvent(name);
+
+  it.each([
+    ['direct', { sessionId: '38', outcome: 'succeeded' }],
+    ['direct-failed', { sessionId: '77', outcome: 'failed' }],
+    ['eventbridge', { sessionId: '52', outcome: 'warning' }],
+    ['sqs', { batchItemFailures: [] }],
+    ['http', { statusCode: 200 }],
+  ])('answers events/%s.json with %o and posts to the sink', async (name, expected) => {
+    const h = await start();
+
+    const result = await h.invoke(sample(name));
+
+    expect(result).toMatchObject(expected);
+    expect(h.sink.postsTo('slack').length).toBeGreaterThan(0);
+  });
+
+  it('answers events/sns.json with nothing and posts to the sink', async () => {
+    const h = await start();
+
+    const result = await h.invoke(sample('sns'));
+
+    expect(result).toBeUndefined();
+    expect(h.sink.postsTo('slack').length).toBe(2);
+  });
+
+  it.each(['missing-session-id', 'unknown-shape'])('rejects events/%s.json with a TriggerError', async (name) => {
+    const h = await start();
+
+    await expect(h.invoke(sample(name))).rejects.toThrow(TriggerError);
+  });
+});
