@@ -129,12 +129,17 @@ describe('the packaged deployment', () => {
       expect(mapping?.Properties).toMatchObject({
         EventSourceArn: getAtt('JobQueue'),
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 5 },
       });
     });
 
-    it('routes POST /sessions from the HTTP API with payload format 2.0', () => {
+    it('routes POST /sessions from the HTTP API with payload format 2.0, rate-limited', () => {
       expect(resource('HttpApiRoutePostSessions').Properties.RouteKey).toBe('POST /sessions');
       expect(resource('HttpApiIntegrationNotifier').Properties.PayloadFormatVersion).toBe('2.0');
+      expect(resource('HttpApiStage').Properties.DefaultRouteSettings).toEqual({
+        ThrottlingBurstLimit: 20,
+        ThrottlingRateLimit: 10,
+      });
     });
 
     it('has an EventBridge rule for finished job sessions', () => {
