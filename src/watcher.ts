@@ -114,5 +114,5 @@ export function createWatcherHandler(makeRuntime: () => WatcherRuntime) {
   };
 }
 
-/** The scheduled watcher's Lambda entry point (see docs/serverless-watcher.yml). */
+/** The scheduled watcher's Lambda entry point (serverless.yml function `watcher`). */
 export const handler = createWatcherHandler(() => createWatcherRuntime());
