@@ -1,10 +1,11 @@
 import type { WatchPoster } from './adapters/watch-posters.ts';
-import type { WatcherStateStore } from './adapters/watcher-state.ts';
+import type { ClaimResult, WatcherStateStore } from './adapters/watcher-state.ts';
 import type { WatcherConfig } from './config.ts';
 import type { JobSession, JobSessionPage, JobSessionQuery } from './core/job-session.ts';
 import { buildDigest, type Digest, type WatchMessage } from './core/render/digest.ts';
 import {
   advanceCursor,
+  type Candidate,
   type CandidateResult,
   lastRunsByPolicy,
   type MissedRunAlert,
@@ -119,36 +120,57 @@ export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<Wat
         results.set(candidate.id, 'not-started');
         continue;
       }
-      const claim = await deps.state.claim(candidate.id, now(), Math.max(0, deadline.remainingMs()) + 30_000);
-      if (claim !== 'claimed') {
-        results.set(candidate.id, claim === 'done' ? 'already-notified' : 'busy');
-        continue;
-      }
-      try {
-        const policyName = candidate.session.backupJobInfo?.policyName ?? undefined;
-        const result = await notifySession(deps.notify, { sessionId: candidate.id, policyName }, deadline);
-        await deps.state.complete(candidate.id, now() + MARKER_TTL_MS);
-        results.set(candidate.id, 'notified');
-        notified.push({ sessionId: candidate.id, outcome: result.outcome });
-      } catch (error) {
-        const retryable = !(error instanceof NotifierError) || error.retryable;
-        failures.push(`session ${candidate.id}: ${error instanceof Error ? error.message : String(error)}`);
-        deps.logger.error('watcher could not notify about a session', {
-          sessionId: candidate.id,
-          retryable,
-          error: error as Error,
-        });
-        if (retryable) {
-          await deps.state.release(candidate.id).catch(() => undefined);
-          results.set(candidate.id, 'failed');
-        } else {
-          // A permanent refusal (webhook revoked, …) would fail the same way forever: settle it and say so.
-          await deps.state.complete(candidate.id, now() + MARKER_TTL_MS);
-          results.set(candidate.id, 'gave-up');
-        }
-      }
+      results.set(candidate.id, await processOne(candidate));
     }
   };
+
+  /** Claims, notifies and settles one session; never throws, so one failure does not strand the other workers. */
+  const processOne = async (candidate: Candidate): Promise<CandidateResult> => {
+    const fail = (what: string, error: unknown, retryable: boolean): void => {
+      failures.push(`session ${candidate.id}: ${error instanceof Error ? error.message : String(error)}`);
+      deps.logger.error(what, { sessionId: candidate.id, retryable, error: error as Error });
+    };
+    let claim: ClaimResult;
+    try {
+      claim = await deps.state.claim(candidate.id, now(), Math.max(0, deadline.remainingMs()) + 30_000);
+    } catch (error) {
+      // Without the state store nothing can be claimed: stop taking sessions; the next run starts over.
+      stopped = true;
+      fail('watcher could not claim a session', error, true);
+      return 'failed';
+    }
+    if (claim !== 'claimed') return claim === 'done' ? 'already-notified' : 'busy';
+
+    let outcome: Outcome;
+    try {
+      const policyName = candidate.session.backupJobInfo?.policyName ?? undefined;
+      outcome = (await notifySession(deps.notify, { sessionId: candidate.id, policyName }, deadline)).outcome;
+    } catch (error) {
+      const retryable = !(error instanceof NotifierError) || error.retryable;
+      fail('watcher could not notify about a session', error, retryable);
+      if (retryable) {
+        await deps.state.release(candidate.id).catch(() => undefined);
+        return 'failed';
+      }
+      // A permanent refusal (webhook revoked, …) would fail the same way forever: settle it and say so.
+      return (await settle(candidate.id)) ? 'gave-up' : 'failed';
+    }
+    notified.push({ sessionId: candidate.id, outcome });
+    // Posted but not marked: the claim stays until its lease ends, so only a run after that could post it again.
+    return (await settle(candidate.id)) ? 'notified' : 'failed';
+  };
+
+  const settle = async (sessionId: string): Promise<boolean> => {
+    try {
+      await deps.state.complete(sessionId, now() + MARKER_TTL_MS);
+      return true;
+    } catch (error) {
+      failures.push(`session ${sessionId}: could not be marked notified`);
+      deps.logger.error('watcher could not mark a session notified', { sessionId, error: error as Error });
+      return false;
+    }
+  };
+
   await Promise.all(Array.from({ length: Math.min(deps.watch.concurrency, selection.candidates.length) }, worker));
 
   const cursor = advanceCursor(plan, selection, results);

@@ -282,6 +282,32 @@ describe('scheduled watcher', () => {
       expect(counts(h.slackSessions())).toEqual({ k1: 1, k2: 1, k3: 1 });
     });
 
+    it('when a session cannot be marked notified after its post, keeps the claim so the next run does not post it again', async () => {
+      const h = await startWatch(
+        { WATCH_CONCURRENCY: '1' },
+        {
+          state: (table) => {
+            const store = createDynamoStateStore({ tableName: table });
+            return {
+              ...store,
+              complete: async (key, expiresAtMs) => {
+                if (key === 'm2') throw new Error('ProvisionedThroughputExceededException');
+                return store.complete(key, expiresAtMs);
+              },
+            };
+          },
+        },
+      );
+      h.add(finished('m1', 40), finished('m2', 30), finished('m3', 20));
+
+      await expect(h.run()).rejects.toThrow(/session m2: could not be marked notified/);
+      const next = await h.run();
+
+      expect(next.results.busy).toBe(1);
+      expect(next.cursor.open.map((s) => s.id)).toEqual(['m2']);
+      expect(counts(h.slackSessions())).toEqual({ m1: 1, m2: 1, m3: 1 });
+    });
+
     it('stops taking sessions before its time budget ends, leaves the cursor there, and the next run finishes', async () => {
       const h = await startWatch({ WATCH_CONCURRENCY: '1' }, { slackIntervalMs: 500, stopBeforeEndMs: 1_000 });
       const IDS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9', 't10'];
