@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { type Credentials, createApplianceClient } from './adapters/appliance-api.ts';
+import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './adapters/delivery-store.ts';
 import { createAgents, type HttpAgents } from './adapters/http-client.ts';
+import { type DeliveryStore, withIdempotency } from './adapters/idempotent-destination.ts';
 import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
 import { createSlackDestination } from './adapters/slack-delivery.ts';
 import { createTeamsDestination } from './adapters/teams-delivery.ts';
@@ -30,7 +32,7 @@ const WebhookUrlSchema = z.url({ protocol: /^https?$/ });
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
 export function createRuntime(
   config: Config,
-  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader } = {},
+  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader; deliveryStore?: DeliveryStore } = {},
 ): Runtime {
   const logger = overrides.logger ?? createLogger();
   const secrets = overrides.secrets ?? createSecretReader();
@@ -71,7 +73,15 @@ export function createRuntime(
       }),
   ].filter((d) => d !== undefined);
 
-  return { config, logger, source, destinations };
+  // Exactly once per (session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else this container's memory.
+  const deliveryStore =
+    overrides.deliveryStore ??
+    (config.idempotencyTable
+      ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
+      : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
+  const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
+
+  return { config, logger, source, destinations: idempotent };
 }
 
 function registerCredentials(ref: CredentialsRef): void {

@@ -26,6 +26,8 @@ export interface Config {
   readonly deadlineMarginMs: number;
   /** The longest any single HTTP attempt may take. */
   readonly httpTimeoutMs: number;
+  /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
+  readonly idempotencyTable: string | undefined;
 }
 
 // Every variable the notifier reads; an unknown one with our prefixes is a typo worth failing on.
@@ -44,8 +46,9 @@ const KNOWN = [
   'TEAMS_WEBHOOK_SECRET_ARN',
   'NOTIFIER_DEADLINE_MARGIN_MS',
   'NOTIFIER_HTTP_TIMEOUT_MS',
+  'IDEMPOTENCY_TABLE',
 ] as const;
-const OUR_PREFIXES = ['BACKUP_API_', 'SLACK_', 'TEAMS_', 'NOTIFIER_'];
+const OUR_PREFIXES = ['BACKUP_API_', 'SLACK_', 'TEAMS_', 'NOTIFIER_', 'IDEMPOTENCY_'];
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
@@ -84,6 +87,9 @@ const EnvSchema = z.object({
   TEAMS_WEBHOOK_SECRET_ARN: z.optional(arn),
   NOTIFIER_DEADLINE_MARGIN_MS: millis(1_500),
   NOTIFIER_HTTP_TIMEOUT_MS: millis(10_000),
+  IDEMPOTENCY_TABLE: z.optional(
+    z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
+  ),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -115,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...destinationsFrom(e),
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
+    idempotencyTable: e.IDEMPOTENCY_TABLE,
   });
 }
 
