@@ -64,12 +64,14 @@ export function createRuntime(
         webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        logger,
       }),
     config.teams &&
       createTeamsDestination({
         webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        logger,
       }),
   ].filter((d) => d !== undefined);
 

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { type AttemptCounts, countingAttempts } from './attempts.ts';
 import { createRuntime, type Runtime } from './compose.ts';
 import { loadConfig } from './config.ts';
 import { type SessionRequest, sessionRequestFrom, type TriggerKind } from './core/trigger.ts';
@@ -23,17 +24,22 @@ export function createHandler(makeRuntime: () => Runtime) {
     const { logger } = runtime;
     logger.appendKeys({ sessionId: request.sessionId, trigger, requestId: context.awsRequestId });
     const started = Date.now();
+    const attempts: AttemptCounts = {};
     try {
-      const result = await notifySession(runtime, request, deadlineFrom(context, runtime.config.deadlineMarginMs));
+      const deps = runtime;
+      const deadline = deadlineFrom(context, deps.config.deadlineMarginMs);
+      const result = await countingAttempts(attempts, () => notifySession(deps, request, deadline));
       logger.info('notification sent', {
         outcome: result.outcome,
         destinations: result.delivered,
+        attempts,
         durationMs: Date.now() - started,
         ...(result.problem ? { problem: result.problem.failure } : {}),
       });
       return result;
     } catch (error) {
       logger.error('notification failed', {
+        attempts,
         durationMs: Date.now() - started,
         retryable: error instanceof NotifierError ? error.retryable : true,
         error: error as Error,
