@@ -82,6 +82,8 @@ export function createRuntime(
       ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
       : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
   const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
+  // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
+  deliveryStore.persistence().catch(() => undefined);
 
   return { config, logger, source, destinations: idempotent };
 }
