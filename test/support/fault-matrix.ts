@@ -201,6 +201,20 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     logs: ['webhook post failed; retrying', 'notification failed'],
   },
   {
+    name: 'Slack slower than the whole budget (3 s Lambda, 1.5 s margin)',
+    budgetMs: 3_000,
+    arrange: (h) => h.sink.enqueue('slack', { hang: true }),
+    posted: { slack: 0, teams: 1 },
+    requests: { slack: 1 },
+    thrown: {
+      name: 'NotifierError',
+      code: 'DELIVERY_TRANSIENT',
+      retryable: true,
+      message: /slack .*could not be reached/,
+    },
+    logs: ['notification failed'],
+  },
+  {
     name: 'Slack 404 no_service (revoked)',
     arrange: (h) => h.sink.enqueue('slack', { status: 404, body: 'no_service' }),
     posted: { slack: 0, teams: 1 },
