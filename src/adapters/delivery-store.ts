@@ -31,7 +31,7 @@ export function createDynamoDeliveryStore(
         // Bounded calls: the SDK's default has no request timeout, and a hung store must not eat the Lambda's budget.
         const client =
           options.client ??
-          new DynamoDBClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
+          new DynamoDBClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } });
         return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
       })().catch((error: unknown) => {
         layer = undefined;

@@ -76,7 +76,7 @@ export function withIdempotency(
         if (attempt.posted) {
           logger?.warn('delivered, but the delivery record could not be completed; a retry may post again', {
             destination: destination.name,
-            reason: describe(error),
+            reason: reasonOf(error),
           });
           return;
         }
@@ -90,7 +90,7 @@ export function withIdempotency(
         if (error instanceof NotifierError) throw error;
         throw new DeliveryError(
           destination.name,
-          `${destination.name}: the delivery record store failed (${describe(error)}); nothing was posted`,
+          `${destination.name}: the delivery record store failed (${reasonOf(error)}); nothing was posted`,
           { retryable: true, cause: error },
         );
       }
@@ -156,7 +156,7 @@ function isNamed(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }
 
-function describe(error: unknown): string {
+function reasonOf(error: unknown): string {
   const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   return inner instanceof Error ? `${inner.name}: ${inner.message.slice(0, 200)}` : 'unknown error';
 }

@@ -1,6 +1,7 @@
+import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryDeliveryStore } from '../../src/adapters/delivery-store.ts';
-import { withIdempotency } from '../../src/adapters/idempotent-destination.ts';
+import { type DeliveryStore, withIdempotency } from '../../src/adapters/idempotent-destination.ts';
 import type { Notification } from '../../src/core/summary.ts';
 import { deadlineIn } from '../../src/deadline.ts';
 import { DeliveryError, NotifierError } from '../../src/errors.ts';
@@ -179,6 +180,58 @@ describe('withIdempotency', () => {
     await idempotent.post(summary('7', 'success'), deadlineIn(5_000));
 
     expect(destination.calls).toHaveLength(2);
+  });
+
+  /** A store whose put or update fails, as DynamoDB might (throttling, an outage). */
+  const brokenStore = (broken: 'put' | 'update'): DeliveryStore => {
+    class Broken extends BasePersistenceLayer {
+      protected override async _putRecord(): Promise<void> {
+        if (broken === 'put') throw new Error('ProvisionedThroughputExceededException');
+      }
+      protected override async _getRecord(key: string): Promise<IdempotencyRecord> {
+        return new IdempotencyRecord({ idempotencyKey: key, status: 'INPROGRESS' });
+      }
+      protected override async _updateRecord(): Promise<void> {
+        throw new Error('ServiceUnavailable');
+      }
+      protected override async _deleteRecord(): Promise<void> {}
+    }
+    const layer = new Broken();
+    return { expiresAfterSeconds: 60, graceMs: 0, persistence: async () => layer };
+  };
+  const logged = () => {
+    const lines: string[] = [];
+    const log = (message: string, ...attributes: Record<string, unknown>[]) =>
+      lines.push(`${message} ${JSON.stringify(attributes)}`);
+    return { lines, logger: { info: log, warn: log } };
+  };
+
+  it('posts nothing and fails as retryable when the store cannot record the delivery first', async () => {
+    const destination = recording();
+    const { lines, logger } = logged();
+    const idempotent = withIdempotency(destination, brokenStore('put'), logger);
+
+    const error = await idempotent.post(summary('8', 'success'), deadlineIn(5_000)).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as DeliveryError).retryable).toBe(true);
+    expect((error as Error).message).toMatch(
+      /delivery record store failed .*ProvisionedThroughputExceeded.*nothing was posted/,
+    );
+    expect(destination.calls).toHaveLength(0);
+    expect(lines).toHaveLength(0);
+  });
+
+  it('counts the post as delivered, with a warning, when the store fails after it', async () => {
+    const destination = recording();
+    const { lines, logger } = logged();
+    const idempotent = withIdempotency(destination, brokenStore('update'), logger);
+
+    await idempotent.post(summary('9', 'success'), deadlineIn(5_000));
+
+    expect(destination.calls).toEqual(['9:success']);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^delivered, but the delivery record could not be completed/);
   });
 
   it('keeps the destination name', () => {
