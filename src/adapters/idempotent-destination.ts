@@ -10,6 +10,8 @@ import type { Deadline, Destination } from '../ports.ts';
  * DynamoDB layer already does the conditional put (absent, or expired, or in progress past its expiry), the
  * in-progress → completed update with a TTL, and deletes the record when the post fails, so a failed destination is
  * retried next time. `makeIdempotent` wraps one post per destination, keyed by { sessionId, destination, outcome }.
+ * (Powertools 2.35's IdempotencyHandler compares the in-progress expiry with getUTCMilliseconds(), which is wrong but
+ * harmless here: the conditional put already takes over an in-progress record whose expiry has passed.)
  */
 
 /** The idempotency key of one delivery: the same session, destination and outcome is posted at most once. */

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryDeliveryStore } from '../../src/adapters/delivery-store.ts';
 import { type DeliveryStore, withIdempotency } from '../../src/adapters/idempotent-destination.ts';
@@ -100,6 +102,36 @@ describe('exactly-once delivery with a DynamoDB table (dynalite)', () => {
     }
     expect(outcomes.some((o) => o.ok)).toBe(true);
     expect(later.ok).toBe(true);
+  });
+
+  it.each([
+    ['takes over a record left in progress by a killed invocation once its time is up', -1_000, 1],
+    ['leaves a record in progress alone while its invocation may still be running', 60_000, 0],
+  ])('%s', async (_name, inProgressExpiresInMs, posts) => {
+    const { h, table } = await startWithTable();
+    for (const destination of ['slack', 'teams']) {
+      // The key Powertools derives: prefix # base64(md5(JSON of the key object with sorted keys)).
+      const payload = JSON.stringify({ destination, outcome: 'succeeded', sessionId: '38' });
+      const id = `delivery#${createHash('md5').update(payload).digest('base64')}`;
+      await dynamo.client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            id: { S: id },
+            status: { S: 'INPROGRESS' },
+            expiration: { N: String(Math.round(Date.now() / 1000) + 3_600) },
+            in_progress_expiration: { N: String(Date.now() + inProgressExpiresInMs) },
+          },
+        }),
+      );
+    }
+
+    const outcome = await settle(h.invoke({ sessionId: '38' }));
+
+    expect(h.sink.postsTo('slack')).toHaveLength(posts);
+    expect(h.sink.postsTo('teams')).toHaveLength(posts);
+    expect(outcome.ok).toBe(posts === 1);
+    if (!outcome.ok) expect((outcome.error as NotifierError).retryable).toBe(true);
   });
 
   it('posts nothing and fails as retryable when the table cannot be reached', async () => {
