@@ -16,6 +16,8 @@ import { registerSecret } from './redact.ts';
 export interface Runtime extends NotifyDeps {
   readonly config: Config;
   readonly logger: Logger;
+  /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
+  readonly signingSecret: (() => Promise<string>) | undefined;
 }
 
 /**
@@ -36,7 +38,9 @@ export function createRuntime(
 ): Runtime {
   const logger = overrides.logger ?? createLogger();
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams]) if (ref?.kind === 'value') registerSecret(ref.value);
+  for (const ref of [config.slack, config.teams, config.webhookSigning]) {
+    if (ref?.kind === 'value') registerSecret(ref.value);
+  }
   registerCredentials(config.api.credentials);
 
   if (config.api.insecureTls) {
@@ -85,7 +89,22 @@ export function createRuntime(
   // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
   deliveryStore.persistence().catch(() => undefined);
 
-  return { config, logger, source, destinations: idempotent };
+  const signing = config.webhookSigning;
+  const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
+
+  return { config, logger, source, destinations: idempotent, signingSecret };
+}
+
+async function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Promise<string> {
+  if (ref.kind === 'value') return ref.value;
+  const value = (await secrets.getSecretString(ref.arn)).trim();
+  registerSecret(value);
+  if (value.length < 16) {
+    throw new SecretError(
+      `secret ${ref.arn} (WEBHOOK_SIGNING_SECRET_ARN) must hold at least 16 characters as plain text`,
+    );
+  }
+  return value;
 }
 
 function registerCredentials(ref: CredentialsRef): void {

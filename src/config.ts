@@ -22,6 +22,8 @@ export interface Config {
   };
   readonly slack: SecretRef | undefined;
   readonly teams: SecretRef | undefined;
+  /** The shared secret that signs HTTP webhook requests; undefined when the HTTP trigger is not set up. */
+  readonly webhookSigning: SecretRef | undefined;
   /** Kept free at the end of every invocation so it can fail cleanly instead of being killed. */
   readonly deadlineMarginMs: number;
   /** The longest any single HTTP attempt may take. */
@@ -46,9 +48,11 @@ const KNOWN = [
   'TEAMS_WEBHOOK_SECRET_ARN',
   'NOTIFIER_DEADLINE_MARGIN_MS',
   'NOTIFIER_HTTP_TIMEOUT_MS',
+  'WEBHOOK_SIGNING_SECRET',
+  'WEBHOOK_SIGNING_SECRET_ARN',
   'IDEMPOTENCY_TABLE',
 ] as const;
-const OUR_PREFIXES = ['BACKUP_API_', 'SLACK_', 'TEAMS_', 'NOTIFIER_', 'IDEMPOTENCY_'];
+const OUR_PREFIXES = ['BACKUP_API_', 'SLACK_', 'TEAMS_', 'NOTIFIER_', 'WEBHOOK_', 'IDEMPOTENCY_'];
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
@@ -87,6 +91,9 @@ const EnvSchema = z.object({
   TEAMS_WEBHOOK_SECRET_ARN: z.optional(arn),
   NOTIFIER_DEADLINE_MARGIN_MS: millis(1_500),
   NOTIFIER_HTTP_TIMEOUT_MS: millis(10_000),
+  // A short shared secret can be brute-forced from one captured request.
+  WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
   IDEMPOTENCY_TABLE: z.optional(
     z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
   ),
@@ -119,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
       insecureTls: e.BACKUP_API_INSECURE_TLS,
     }),
     ...destinationsFrom(e),
+    webhookSigning: secretRef('WEBHOOK_SIGNING', e.WEBHOOK_SIGNING_SECRET, e.WEBHOOK_SIGNING_SECRET_ARN),
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
@@ -157,8 +165,10 @@ function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 
 }
 
 function secretRef(prefix: string, url: string | undefined, secretArn: string | undefined): SecretRef | undefined {
-  if (url && secretArn)
-    throw new ConfigError(`contradictory configuration: set only one of ${prefix}_URL, ${prefix}_SECRET_ARN`);
+  if (url && secretArn) {
+    const plain = prefix === 'WEBHOOK_SIGNING' ? `${prefix}_SECRET` : `${prefix}_URL`;
+    throw new ConfigError(`contradictory configuration: set only one of ${plain}, ${prefix}_SECRET_ARN`);
+  }
   if (url) return { kind: 'value', value: url };
   if (secretArn) return { kind: 'secret', arn: secretArn };
   return undefined;

@@ -73,26 +73,30 @@ const eventBridge = fc.record(
   },
   { requiredKeys: ['detail-type'] },
 );
+const payloadText = fc.oneof(
+  direct.map((d) => JSON.stringify(d)),
+  eventBridge.map((e) => JSON.stringify(e)),
+  // An SNS notification as SQS stores it without raw message delivery.
+  direct.map((d) => JSON.stringify({ Type: 'Notification', Message: JSON.stringify(d) })),
+  anyText,
+);
 const snsLike = fc.record({
   Records: fc.array(
     fc.record(
       {
-        EventSource: fc.constantFrom('aws:sns', 'aws:sqs', 'aws:other'),
-        Sns: fc.record(
-          {
-            Message: fc.oneof(
-              direct.map((d) => JSON.stringify(d)),
-              anyText,
-            ),
-          },
-          { requiredKeys: [] },
-        ),
-        body: fc.oneof(
-          direct.map((d) => JSON.stringify(d)),
-          anyText,
-        ),
+        EventSource: fc.constantFrom('aws:sns', 'aws:other'),
+        Sns: fc.record({ MessageId: fc.uuid(), Message: payloadText }, { requiredKeys: ['Message'] }),
       },
-      { requiredKeys: [] },
+      { requiredKeys: ['Sns'] },
+    ),
+    { maxLength: 3 },
+  ),
+});
+const sqsLike = fc.record({
+  Records: fc.array(
+    fc.record(
+      { eventSource: fc.constantFrom('aws:sqs'), messageId: fc.uuid(), body: payloadText },
+      { requiredKeys: ['eventSource'] },
     ),
     { maxLength: 3 },
   ),
@@ -102,11 +106,8 @@ const httpLike = fc.record(
     version: fc.constantFrom('2.0', '1.0'),
     routeKey: anyText,
     rawPath: anyText,
-    body: fc.oneof(
-      direct.map((d) => JSON.stringify(d)),
-      anyText,
-      fc.constant(null),
-    ),
+    headers: fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+    body: fc.oneof(payloadText, fc.constant(null)),
     isBase64Encoded: fc.boolean(),
     requestContext: fc.record({ http: fc.record({ method: fc.constantFrom('POST', 'GET') }) }),
   },
@@ -120,6 +121,7 @@ export const anyEvent: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: direct },
   { weight: 3, arbitrary: eventBridge },
   { weight: 2, arbitrary: snsLike },
+  { weight: 2, arbitrary: sqsLike },
   { weight: 1, arbitrary: httpLike },
   { weight: 1, arbitrary: anyText },
 );
