@@ -1,5 +1,5 @@
 import { errorChain } from '../../src/adapters/http-retry.ts';
-import { type Harness, PASSWORD } from './harness.ts';
+import { type Harness, PASSWORD, SIGNING_SECRET } from './harness.ts';
 
 /** What one fault must lead to: what is posted, what the invocation returns or throws, and what is logged. */
 export interface FaultRow {
@@ -257,9 +257,9 @@ export function logLines(h: Harness): Record<string, unknown>[] {
     });
 }
 
-/** Every secret the harness's processes have seen: the password, issued access and refresh tokens, the webhook URLs. */
+/** Every secret the harness's processes have seen: password, signing secret, access and refresh tokens, webhook URLs. */
 export function secretsOf(h: Harness): string[] {
-  const secrets = new Set<string>([PASSWORD]);
+  const secrets = new Set<string>([PASSWORD, SIGNING_SECRET]);
   for (const name of ['slack', 'teams']) {
     const url = h.sink.urlFor(name);
     secrets.add(url);
