@@ -84,8 +84,8 @@ describe('exactly-once delivery with a DynamoDB table (dynalite)', () => {
   it('posts once when two invocations of the same session run at the same time', async () => {
     const { h } = await startWithTable();
     // Slow answers keep the first delivery in progress while the second invocation arrives.
-    h.sink.enqueue('slack', { status: 200, body: 'ok', delayMs: 400 });
-    h.sink.enqueue('teams', { status: 202, delayMs: 400 });
+    h.sink.enqueue('slack', { status: 200, body: 'ok', delayMs: 1_000 });
+    h.sink.enqueue('teams', { status: 202, delayMs: 1_000 });
 
     const outcomes = await Promise.all([settle(h.invoke({ sessionId: '52' })), settle(h.invoke({ sessionId: '52' }))]);
     const later = await settle(h.invoke({ sessionId: '52' }));
