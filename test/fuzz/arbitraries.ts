@@ -169,7 +169,7 @@ const logItem = fc.record(
     resourceHashId: fc.oneof(fc.string({ maxLength: 20 }), fc.constant(null)),
     executionStartTime: timestamp,
     executionDuration: duration,
-    extra: fc.jsonValue({ maxDepth: 3 }),
+    extra: fc.jsonValue({ maxDepth: 1 }),
   },
   { requiredKeys: ['status'] },
 );
@@ -182,7 +182,7 @@ export const anyLogBody: fc.Arbitrary<unknown> = fc.oneof(
       {
         jobSessionId: fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.constant(null)),
         log: fc.oneof(
-          { weight: 6, arbitrary: fc.array(logItem, { maxLength: 30 }) },
+          { weight: 6, arbitrary: fc.array(logItem, { maxLength: 20 }) },
           { weight: 1, arbitrary: fc.constant(null) },
           { weight: 1, arbitrary: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }) },
         ),
