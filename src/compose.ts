@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { type Credentials, createApplianceClient } from './adapters/appliance-api.ts';
+import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './adapters/delivery-store.ts';
 import { createAgents, type HttpAgents } from './adapters/http-client.ts';
+import { type DeliveryStore, withIdempotency } from './adapters/idempotent-destination.ts';
 import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
 import { createSlackDestination } from './adapters/slack-delivery.ts';
 import { createTeamsDestination } from './adapters/teams-delivery.ts';
@@ -32,7 +34,7 @@ const WebhookUrlSchema = z.url({ protocol: /^https?$/ });
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
 export function createRuntime(
   config: Config,
-  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader } = {},
+  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader; deliveryStore?: DeliveryStore } = {},
 ): Runtime {
   const logger = overrides.logger ?? createLogger();
   const secrets = overrides.secrets ?? createSecretReader();
@@ -66,19 +68,31 @@ export function createRuntime(
         webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        logger,
       }),
     config.teams &&
       createTeamsDestination({
         webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        logger,
       }),
   ].filter((d) => d !== undefined);
+
+  // Exactly once per (session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else this container's memory.
+  const deliveryStore =
+    overrides.deliveryStore ??
+    (config.idempotencyTable
+      ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
+      : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
+  const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
+  // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
+  deliveryStore.persistence().catch(() => undefined);
 
   const signing = config.webhookSigning;
   const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
 
-  return { config, logger, source, destinations, signingSecret };
+  return { config, logger, source, destinations: idempotent, signingSecret };
 }
 
 async function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Promise<string> {
