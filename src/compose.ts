@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { type Credentials, createApplianceClient } from './adapters/appliance-api.ts';
+import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './adapters/delivery-store.ts';
 import { createAgents, type HttpAgents } from './adapters/http-client.ts';
+import { type DeliveryStore, withIdempotency } from './adapters/idempotent-destination.ts';
 import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
 import { createSlackDestination } from './adapters/slack-delivery.ts';
 import { createTeamsDestination } from './adapters/teams-delivery.ts';
@@ -14,6 +16,8 @@ import { registerSecret } from './redact.ts';
 export interface Runtime extends NotifyDeps {
   readonly config: Config;
   readonly logger: Logger;
+  /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
+  readonly signingSecret: (() => Promise<string>) | undefined;
 }
 
 /**
@@ -30,11 +34,13 @@ const WebhookUrlSchema = z.url({ protocol: /^https?$/ });
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
 export function createRuntime(
   config: Config,
-  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader } = {},
+  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader; deliveryStore?: DeliveryStore } = {},
 ): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams]) if (ref?.kind === 'value') registerSecret(ref.value);
+  for (const ref of [config.slack, config.teams, config.webhookSigning]) {
+    if (ref?.kind === 'value') registerSecret(ref.value);
+  }
   registerCredentials(config.api.credentials);
 
   if (config.api.insecureTls) {
@@ -62,16 +68,43 @@ export function createRuntime(
         webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        logger,
       }),
     config.teams &&
       createTeamsDestination({
         webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        logger,
       }),
   ].filter((d) => d !== undefined);
 
-  return { config, logger, source, destinations };
+  // Exactly once per (session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else this container's memory.
+  const deliveryStore =
+    overrides.deliveryStore ??
+    (config.idempotencyTable
+      ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
+      : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
+  const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
+  // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
+  deliveryStore.persistence().catch(() => undefined);
+
+  const signing = config.webhookSigning;
+  const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
+
+  return { config, logger, source, destinations: idempotent, signingSecret };
+}
+
+async function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Promise<string> {
+  if (ref.kind === 'value') return ref.value;
+  const value = (await secrets.getSecretString(ref.arn)).trim();
+  registerSecret(value);
+  if (value.length < 16) {
+    throw new SecretError(
+      `secret ${ref.arn} (WEBHOOK_SIGNING_SECRET_ARN) must hold at least 16 characters as plain text`,
+    );
+  }
+  return value;
 }
 
 function registerCredentials(ref: CredentialsRef): void {
@@ -101,7 +134,12 @@ async function resolveCredentials(ref: CredentialsRef, secrets: SecretReader): P
   return { kind: 'password', username: parsed.username, password: parsed.password };
 }
 
-async function resolveWebhookUrl(ref: SecretRef | undefined, variable: string, secrets: SecretReader): Promise<string> {
+/** The webhook URL of a destination: the configured value, or the secret's text (validated, registered for redaction). */
+export async function resolveWebhookUrl(
+  ref: SecretRef | undefined,
+  variable: string,
+  secrets: SecretReader,
+): Promise<string> {
   if (ref === undefined) throw new SecretError(`${variable} is not configured`);
   if (ref.kind === 'value') return ref.value;
   const url = (await secrets.getSecretString(ref.arn)).trim();

@@ -22,11 +22,31 @@ export interface Config {
   };
   readonly slack: SecretRef | undefined;
   readonly teams: SecretRef | undefined;
+  /** The shared secret that signs HTTP webhook requests; undefined when the HTTP trigger is not set up. */
+  readonly webhookSigning: SecretRef | undefined;
   /** Kept free at the end of every invocation so it can fail cleanly instead of being killed. */
   readonly deadlineMarginMs: number;
   /** The longest any single HTTP attempt may take. */
   readonly httpTimeoutMs: number;
+  /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
+  readonly idempotencyTable: string | undefined;
 }
+
+// The scheduled watcher's variables (issue 7), read by loadWatcherConfig below.
+const WATCHER_KNOWN = [
+  'WATCHER_STATE_TABLE',
+  'WATCH_SCHEDULE',
+  'WATCH_SESSION_TYPES',
+  'WATCH_BACKFILL',
+  'WATCH_OVERLAP',
+  'WATCH_LONGEST_RUN',
+  'WATCH_CONCURRENCY',
+  'WATCH_PAGE_SIZE',
+  'WATCH_SESSION_URL',
+  'DIGEST_CRON',
+  'MISSED_RUN_LOOKBACK',
+  'MISSED_RUN_AFTER',
+] as const;
 
 // Every variable the notifier reads; an unknown one with our prefixes is a typo worth failing on.
 const KNOWN = [
@@ -44,8 +64,23 @@ const KNOWN = [
   'TEAMS_WEBHOOK_SECRET_ARN',
   'NOTIFIER_DEADLINE_MARGIN_MS',
   'NOTIFIER_HTTP_TIMEOUT_MS',
+  'WEBHOOK_SIGNING_SECRET',
+  'WEBHOOK_SIGNING_SECRET_ARN',
+  'IDEMPOTENCY_TABLE',
+  ...WATCHER_KNOWN,
 ] as const;
-const OUR_PREFIXES = ['BACKUP_API_', 'SLACK_', 'TEAMS_', 'NOTIFIER_'];
+const OUR_PREFIXES = [
+  'BACKUP_API_',
+  'SLACK_',
+  'TEAMS_',
+  'NOTIFIER_',
+  'WEBHOOK_',
+  'IDEMPOTENCY_',
+  'WATCH_',
+  'WATCHER_',
+  'DIGEST_',
+  'MISSED_',
+];
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
@@ -84,6 +119,12 @@ const EnvSchema = z.object({
   TEAMS_WEBHOOK_SECRET_ARN: z.optional(arn),
   NOTIFIER_DEADLINE_MARGIN_MS: millis(1_500),
   NOTIFIER_HTTP_TIMEOUT_MS: millis(10_000),
+  // A short shared secret can be brute-forced from one captured request.
+  WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
+  IDEMPOTENCY_TABLE: z.optional(
+    z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
+  ),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -113,8 +154,10 @@ export function loadConfig(env: Env = process.env): Config {
       insecureTls: e.BACKUP_API_INSECURE_TLS,
     }),
     ...destinationsFrom(e),
+    webhookSigning: secretRef('WEBHOOK_SIGNING', e.WEBHOOK_SIGNING_SECRET, e.WEBHOOK_SIGNING_SECRET_ARN),
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
+    idempotencyTable: e.IDEMPOTENCY_TABLE,
   });
 }
 
@@ -150,8 +193,10 @@ function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 
 }
 
 function secretRef(prefix: string, url: string | undefined, secretArn: string | undefined): SecretRef | undefined {
-  if (url && secretArn)
-    throw new ConfigError(`contradictory configuration: set only one of ${prefix}_URL, ${prefix}_SECRET_ARN`);
+  if (url && secretArn) {
+    const plain = prefix === 'WEBHOOK_SIGNING' ? `${prefix}_SECRET` : `${prefix}_URL`;
+    throw new ConfigError(`contradictory configuration: set only one of ${plain}, ${prefix}_SECRET_ARN`);
+  }
   if (url) return { kind: 'value', value: url };
   if (secretArn) return { kind: 'secret', arn: secretArn };
   return undefined;
@@ -173,4 +218,97 @@ export function loggerEnv(env: Env = process.env): {
   // Read per line: the runtime sets a new trace header for every invocation.
   const traceId = () => /Root=([^;]+)/.exec(env._X_AMZN_TRACE_ID ?? '')?.[1];
   return { logLevel, traceId };
+}
+
+/** The scheduled watcher's settings (see README "Scheduled watcher"); durations in milliseconds. */
+export interface WatcherConfig {
+  /** DynamoDB table for the cursor and per-session markers; undefined keeps state in memory (local runs only). */
+  readonly stateTable: string | undefined;
+  readonly sessionTypes: readonly string[];
+  readonly backfillMs: number;
+  readonly overlapMs: number;
+  readonly longestRunMs: number;
+  readonly concurrency: number;
+  readonly pageSize: number;
+  /** Link for a session in the digest: `{id}` is replaced by the session ID; default the appliance's address. */
+  readonly sessionUrl: string;
+  /** The digest's EventBridge schedule; undefined means no digest is posted. */
+  readonly digestCron: string | undefined;
+  readonly missedRunLookbackMs: number;
+  /** 0 turns missed-run alerts off. */
+  readonly missedRunAfterMs: number;
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+const durationText = z.optional(
+  z.string().check(z.regex(/^\d{1,6}[smhd]$/, 'must be a duration such as 90s, 15m, 26h or 7d')),
+);
+
+/** `90s`, `15m`, `26h`, `7d` → milliseconds. */
+function durationMs(text: string): number {
+  return Number(text.slice(0, -1)) * (DURATION_UNITS[text.slice(-1)] ?? 0);
+}
+
+const scheduleExpression = z
+  .string()
+  .check(
+    z.regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge schedule such as rate(5 minutes) or cron(0 7 * * ? *)'),
+  );
+
+const WatcherEnvSchema = z.object({
+  WATCHER_STATE_TABLE: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
+  ),
+  WATCH_SCHEDULE: z._default(scheduleExpression, 'rate(5 minutes)'),
+  WATCH_SESSION_TYPES: z._default(
+    z
+      .string()
+      .check(z.regex(/^\s*[A-Za-z]+(\s*,\s*[A-Za-z]+)*\s*$/, 'must be a comma-separated list of session types')),
+    'PolicyBackup,PolicySnapshot,PolicyArchive',
+  ),
+  WATCH_BACKFILL: durationText,
+  WATCH_OVERLAP: durationText,
+  WATCH_LONGEST_RUN: durationText,
+  WATCH_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(32)), 4),
+  WATCH_PAGE_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
+  WATCH_SESSION_URL: z.optional(z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'))),
+  DIGEST_CRON: z.optional(scheduleExpression),
+  MISSED_RUN_LOOKBACK: durationText,
+  MISSED_RUN_AFTER: durationText,
+});
+
+/** Reads and validates the watcher's settings (loadConfig still validates the shared ones and rejects typos). */
+export function loadWatcherConfig(env: Env = process.env, apiBaseUrl?: string): WatcherConfig {
+  const picked = Object.fromEntries(WATCHER_KNOWN.map((key) => [key, env[key] === '' ? undefined : env[key]]));
+  const parsed = WatcherEnvSchema.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    throw new ConfigError(`invalid watcher configuration: ${problems.join('; ')}`, { cause: parsed.error });
+  }
+  const e = parsed.data;
+  const within = (variable: string, text: string | undefined, fallback: string, max: string): number => {
+    const ms = durationMs(text ?? fallback);
+    if (ms > durationMs(max))
+      throw new ConfigError(`invalid watcher configuration: ${variable} must be at most ${max}`);
+    return ms;
+  };
+  const missedRunLookbackMs = within('MISSED_RUN_LOOKBACK', e.MISSED_RUN_LOOKBACK, '7d', '90d');
+  const missedRunAfterMs = within('MISSED_RUN_AFTER', e.MISSED_RUN_AFTER, '26h', '90d');
+  if (missedRunAfterMs >= missedRunLookbackMs) {
+    throw new ConfigError('invalid watcher configuration: MISSED_RUN_AFTER must be shorter than MISSED_RUN_LOOKBACK');
+  }
+  return Object.freeze({
+    stateTable: e.WATCHER_STATE_TABLE,
+    sessionTypes: Object.freeze(e.WATCH_SESSION_TYPES.split(',').map((t) => t.trim())),
+    backfillMs: within('WATCH_BACKFILL', e.WATCH_BACKFILL, '1h', '30d'),
+    overlapMs: within('WATCH_OVERLAP', e.WATCH_OVERLAP, '10m', '1d'),
+    longestRunMs: within('WATCH_LONGEST_RUN', e.WATCH_LONGEST_RUN, '24h', '30d'),
+    concurrency: e.WATCH_CONCURRENCY,
+    pageSize: e.WATCH_PAGE_SIZE,
+    sessionUrl: e.WATCH_SESSION_URL ?? apiBaseUrl ?? '',
+    digestCron: e.DIGEST_CRON,
+    missedRunLookbackMs,
+    missedRunAfterMs,
+  });
 }

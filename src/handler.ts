@@ -1,23 +1,27 @@
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse } from 'aws-lambda';
 import type { Runtime } from './compose.ts';
 import { type SessionRequest, sessionRequestFrom, type TriggerKind } from './core/trigger.ts';
-import { deadlineFrom } from './deadline.ts';
-import { NotifierError } from './errors.ts';
 import type { NotifyResult } from './notify.ts';
 
-/** Recognises the trigger from the event's shape and extracts the session request. */
+/**
+ * What the handler answers, per trigger: direct and EventBridge the NotifyResult, SQS the partial batch response,
+ * HTTP an API Gateway v2 response, SNS nothing.
+ */
+export type HandlerResult = NotifyResult | SQSBatchResponse | APIGatewayProxyStructuredResultV2 | undefined;
+
+/** Recognises a direct or EventBridge event and extracts the session request (the record-carrying triggers have their own). */
 export function parseEvent(event: unknown): { trigger: TriggerKind; request: SessionRequest } {
   const trigger: TriggerKind =
     typeof event === 'object' && event !== null && 'detail-type' in event ? 'eventbridge' : 'direct';
   return { trigger, request: sessionRequestFrom(event, trigger) };
 }
 
+let dispatch: Promise<typeof import('./dispatch.ts')> | undefined;
+
 /** Builds a Lambda handler around a runtime factory, called once per container on first use. */
 export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
   let pending: Promise<Runtime> | undefined;
-  return async (event: unknown, context: Context): Promise<NotifyResult> => {
-    // The event is checked first: a bad one is rejected before any configuration, secret or network work.
-    const { trigger, request } = parseEvent(event);
+  const getRuntime = (): Promise<Runtime> => {
     // A failed build (e.g. a configuration error) is not kept: the next invocation tries again.
     pending ??= Promise.resolve()
       .then(makeRuntime)
@@ -25,36 +29,32 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
         pending = undefined;
         throw error;
       });
-    const [runtime, { notifySession }] = await Promise.all([pending, import('./notify.ts')]);
-    const { logger } = runtime;
-    logger.appendKeys({ sessionId: request.sessionId, trigger, requestId: context.awsRequestId });
-    const started = Date.now();
-    try {
-      const result = await notifySession(runtime, request, deadlineFrom(context, runtime.config.deadlineMarginMs));
-      logger.info('notification sent', {
-        outcome: result.outcome,
-        destinations: result.delivered,
-        durationMs: Date.now() - started,
-        ...(result.problem ? { problem: result.problem.failure } : {}),
-      });
-      return result;
-    } catch (error) {
-      logger.error('notification failed', {
-        durationMs: Date.now() - started,
-        retryable: error instanceof NotifierError ? error.retryable : true,
-        error: error as Error,
-      });
-      throw error;
-    } finally {
-      logger.removeKeys(['sessionId', 'trigger', 'requestId']);
+    return pending;
+  };
+  return async (event: unknown, context: Context): Promise<HandlerResult> => {
+    // Loaded here rather than at import, so a cold import parses almost nothing (README, Benchmarks).
+    dispatch ??= import('./dispatch.ts');
+    const { recogniseEvent, handleHttp, handleInvoke, handleSns, handleSqs } = await dispatch;
+    // The shape is checked first: an event no trigger knows is rejected before any configuration or network work.
+    const recognised = recogniseEvent(event);
+    switch (recognised.kind) {
+      case 'sns':
+        await handleSns(recognised.event, await getRuntime(), context);
+        return undefined;
+      case 'sqs':
+        return handleSqs(recognised.event, await getRuntime(), context);
+      case 'http':
+        return handleHttp(recognised.event, await getRuntime(), context);
+      default:
+        return handleInvoke(recognised.event, recognised.kind, getRuntime, context);
     }
   };
 }
 
-/** The Lambda entry point: direct invoke `{ sessionId }` or an EventBridge event with `detail.sessionId`. */
+/** The Lambda entry point for every trigger: direct invoke, EventBridge, SNS, SQS and the signed HTTP webhook. */
 export const handler = createHandler(async () => {
-  // Loaded on the first invocation, not at import: the module itself imports only event parsing and the use case,
-  // so a cold import costs ~1 ms of our code (README, Benchmarks); config, zod, the logger and node:https follow.
+  // Loaded on the first invocation, not at import: config, zod, the adapters, the logger and node:https are not
+  // parsed while the module is imported (README, Benchmarks: cold module load).
   const [{ createRuntime }, { loadConfig }] = await Promise.all([import('./compose.ts'), import('./config.ts')]);
   return createRuntime(loadConfig());
 });
