@@ -68,7 +68,7 @@ describe('renderTeams', () => {
     it('heads the card with the outcome in green', () => {
       expect(cardOf(message).body[0]).toEqual({
         type: 'TextBlock',
-        text: '✅ Succeeded: session 38',
+        text: '✅ Unknown job succeeded — session 38',
         wrap: true,
         weight: 'Bolder',
         size: 'Large',
@@ -76,17 +76,26 @@ describe('renderTeams', () => {
       });
     });
 
-    it('states outcome, session, steps and duration as facts', () => {
+    it('states job, outcome, session, steps and duration as facts, saying the job name is unknown', () => {
       expect(cardOf(message).body[1]).toEqual({
         type: 'FactSet',
         facts: [
+          { title: 'Job', value: 'unknown (session details unavailable)' },
           { title: 'Outcome', value: '✅ Succeeded' },
           { title: 'Session', value: '38' },
           { title: 'Steps', value: '4 steps: 4 Success' },
           { title: 'Duration', value: '7m 38s' },
-          { title: 'Started', value: '2020-02-05 10:43:57 UTC' },
-          { title: 'Ended', value: '2020-02-05 10:51:35 UTC' },
         ],
+      });
+    });
+
+    it("shows start and end in the reader's time zone, with the UTC times beneath", () => {
+      expect(cardOf(message).body[2]).toMatchObject({
+        text: '🕐 Started {{DATE(2020-02-05T10:43:57Z, SHORT)}} {{TIME(2020-02-05T10:43:57Z)}} · ended {{DATE(2020-02-05T10:51:35Z, SHORT)}} {{TIME(2020-02-05T10:51:35Z)}}',
+      });
+      expect(cardOf(message).body[3]).toMatchObject({
+        text: '2020-02-05 10:43:57 UTC → 2020-02-05 10:51:35 UTC',
+        isSubtle: true,
       });
     });
 
@@ -94,7 +103,7 @@ describe('renderTeams', () => {
       expect(cardProblems(message)).toEqual([]);
     });
 
-    it('has no actions yet', () => {
+    it('has no actions without SESSION_URL_TEMPLATE', () => {
       expect(cardOf(message)).not.toHaveProperty('actions');
     });
   });
@@ -103,7 +112,7 @@ describe('renderTeams', () => {
     const message = renderFixture('41', 'failed');
 
     it('colours the headline Attention', () => {
-      expect(cardOf(message).body[0]).toMatchObject({ text: '❌ Failed: session 41', color: 'Attention' });
+      expect(cardOf(message).body[0]).toMatchObject({ text: '❌ Unknown job failed — session 41', color: 'Attention' });
     });
 
     it('lists failed steps before warnings, with their messages', () => {
@@ -119,15 +128,15 @@ describe('renderTeams', () => {
   });
 
   describe.each([
-    ['warnings only', 'warnings', '⚠️ Finished with warnings', 'Warning'],
-    ['an empty log', 'empty', '📭 No log entries', 'Warning'],
-    ['a running session', 'running', '⏳ Still running', 'Accent'],
-    ['an unknown status', 'unknown-status', '❔ Unknown status', 'Warning'],
+    ['warnings only', 'warnings', '⚠️ Unknown job finished with warnings', 'Warning'],
+    ['an empty log', 'empty', '📭 Unknown job has no log entries', 'Warning'],
+    ['a running session', 'running', '⏳ Unknown job is still running', 'Accent'],
+    ['an unknown status', 'unknown-status', '❔ Unknown job ended with an unknown status', 'Warning'],
   ])('with %s', (_name, fixture, outcome, color) => {
     const message = renderFixture('7', fixture);
 
     it(`heads the card "${outcome}" in ${color}`, () => {
-      expect(cardOf(message).body[0]).toMatchObject({ text: `${outcome}: session 7`, color });
+      expect(cardOf(message).body[0]).toMatchObject({ text: `${outcome} — session 7`, color });
     });
 
     it('passes the Adaptive Card parser', () => {
