@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SecretError } from '../../src/errors.ts';
+import { type Harness, PASSWORD, startHarness, USERNAME } from '../support/harness.ts';
+import { startSecretsManager } from '../support/secrets-manager-server.ts';
+
+const APPLIANCE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/appliance-AbCdEf';
+const SLACK_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/slack-AbCdEf';
+
+let harness: Harness | undefined;
+let secretsManager: Awaited<ReturnType<typeof startSecretsManager>> | undefined;
+
+beforeEach(() => {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+});
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await harness?.close();
+  await secretsManager?.close();
+  harness = undefined;
+  secretsManager = undefined;
+});
+
+/** A harness whose credentials and Slack URL live in a local Secrets Manager reached through the SDK's standard variable. */
+async function startWithSecrets(secrets: (sinkSlackUrl: string) => Record<string, string>): Promise<Harness> {
+  // The sink URL is only known once the harness runs; the secret server reads the map lazily.
+  const values: Record<string, string> = {};
+  secretsManager = await startSecretsManager(values);
+  vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', secretsManager.url);
+  harness = await startHarness({
+    BACKUP_API_USERNAME: undefined,
+    BACKUP_API_PASSWORD: undefined,
+    BACKUP_API_SECRET_ARN: APPLIANCE_ARN,
+    SLACK_WEBHOOK_URL: undefined,
+    SLACK_WEBHOOK_SECRET_ARN: SLACK_ARN,
+  });
+  Object.assign(values, secrets(harness.sink.urlFor('slack')));
+  return harness;
+}
+
+describe('credentials and webhooks from AWS Secrets Manager', () => {
+  it('reads each secret once per container with the real SDK client and posts with them', async () => {
+    const h = await startWithSecrets((slackUrl) => ({
+      [APPLIANCE_ARN]: JSON.stringify({ username: USERNAME, password: PASSWORD }),
+      [SLACK_ARN]: slackUrl,
+    }));
+
+    await h.invoke({ sessionId: '38' });
+    await h.invoke({ sessionId: '77' });
+
+    expect(secretsManager?.calls.sort()).toEqual([
+      `secretsmanager.GetSecretValue ${APPLIANCE_ARN}`,
+      `secretsmanager.GetSecretValue ${SLACK_ARN}`,
+    ]);
+    expect(h.sink.postsTo('slack')).toHaveLength(2);
+    expect(h.emulator.requestsTo('token')).toHaveLength(1);
+    expect(h.output.join('')).not.toContain(PASSWORD);
+  });
+
+  it('accepts a token secret', async () => {
+    const h = await startWithSecrets((slackUrl) => ({
+      [APPLIANCE_ARN]: JSON.stringify({ token: 'not-a-valid-token-but-secret' }),
+      [SLACK_ARN]: slackUrl,
+    }));
+
+    const result = await h.invoke({ sessionId: '38' });
+
+    // The emulator does not know this static token: the alert says so instead of going silent.
+    expect(result).toMatchObject({ outcome: 'unreadable', problem: { failure: 'auth-failed', statusCode: 401 } });
+    expect(h.emulator.requestsTo('token')).toHaveLength(0);
+    expect(h.output.join('')).not.toContain('not-a-valid-token-but-secret');
+  });
+
+  it('fails with an error naming the variable, not the value, when the secret has the wrong shape', async () => {
+    const h = await startWithSecrets((slackUrl) => ({
+      [APPLIANCE_ARN]: '{"user":"x","pass":"hunter2-value"}',
+      [SLACK_ARN]: slackUrl,
+    }));
+
+    const error = await h.invoke({ sessionId: '38' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(SecretError);
+    expect((error as Error).message).toContain('BACKUP_API_SECRET_ARN');
+    expect((error as Error).message).not.toContain('hunter2-value');
+    expect(h.sink.posts).toHaveLength(0);
+  });
+
+  it('fails naming the secret ARN when it does not exist, and reads it again on the next invocation', async () => {
+    const h = await startWithSecrets(() => ({}));
+
+    const first = await h.invoke({ sessionId: '38' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    expect(first).toBeInstanceOf(SecretError);
+    expect((first as Error).message).toContain(APPLIANCE_ARN);
+    await h.invoke({ sessionId: '38' }).catch(() => undefined);
+    expect(secretsManager?.calls.filter((c) => c.includes(APPLIANCE_ARN)).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('TLS opt-out', () => {
+  it('logs a warning when BACKUP_API_INSECURE_TLS is true', async () => {
+    harness = await startHarness({ BACKUP_API_INSECURE_TLS: 'true' });
+
+    await harness.invoke({ sessionId: '38' });
+
+    expect(harness.output.join('')).toContain('BACKUP_API_INSECURE_TLS is true');
+  });
+});
