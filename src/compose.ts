@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { type Credentials, createApplianceClient } from './adapters/appliance-api.ts';
+import { createGenericDestination } from './adapters/generic-delivery.ts';
 import { createAgents, type HttpAgents } from './adapters/http-client.ts';
+import { createPagerDutyDestination } from './adapters/pagerduty-delivery.ts';
 import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
 import { createSlackDestination } from './adapters/slack-delivery.ts';
 import { createTeamsDestination } from './adapters/teams-delivery.ts';
@@ -8,7 +10,7 @@ import type { Config, CredentialsRef, SecretRef } from './config.ts';
 import { SecretError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
-import { registerSecret } from './redact.ts';
+import { hostOf, registerSecret } from './redact.ts';
 
 /** Everything an invocation needs, built once per container and reused while it is warm. */
 export interface Runtime extends NotifyDeps {
@@ -34,7 +36,9 @@ export function createRuntime(
 ): Runtime {
   const logger = overrides.logger ?? createLogger();
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams]) if (ref?.kind === 'value') registerSecret(ref.value);
+  for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey]) {
+    if (ref?.kind === 'value') registerSecret(ref.value);
+  }
   registerCredentials(config.api.credentials);
 
   if (config.api.insecureTls) {
@@ -62,16 +66,52 @@ export function createRuntime(
         webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        ...config.alerting.slack,
       }),
     config.teams &&
       createTeamsDestination({
         webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        ...config.alerting.teams,
+      }),
+    pagerDutyDestination(config, secrets, webhookAgents),
+    config.generic &&
+      createGenericDestination({
+        webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets),
+        appliance: hostOf(config.api.baseUrl),
+        notifyOn: config.alerting.generic.notifyOn,
+        agents: webhookAgents,
+        perAttemptTimeoutMs: config.httpTimeoutMs,
       }),
   ].filter((d) => d !== undefined);
 
-  return { config, logger, source, destinations };
+  return { config, logger, source, destinations, sessionUrlTemplate: config.sessionUrlTemplate };
+}
+
+function pagerDutyDestination(config: Config, secrets: SecretReader, agents: HttpAgents) {
+  const pagerduty = config.pagerduty;
+  if (pagerduty === undefined) return undefined;
+  return createPagerDutyDestination({
+    routingKey: () => resolveRoutingKey(pagerduty.routingKey, secrets),
+    eventsUrl: pagerduty.eventsUrl,
+    source: hostOf(config.api.baseUrl),
+    notifyOn: pagerduty.notifyOn,
+    agents,
+    perAttemptTimeoutMs: config.httpTimeoutMs,
+  });
+}
+
+async function resolveRoutingKey(ref: SecretRef, secrets: SecretReader): Promise<string> {
+  if (ref.kind === 'value') return ref.value;
+  const key = (await secrets.getSecretString(ref.arn)).trim();
+  registerSecret(key);
+  if (!/^[A-Za-z0-9]{20,64}$/.test(key)) {
+    throw new SecretError(
+      `secret ${ref.arn} (PAGERDUTY_ROUTING_KEY_SECRET_ARN) must hold the routing key as plain text`,
+    );
+  }
+  return key;
 }
 
 function registerCredentials(ref: CredentialsRef): void {

@@ -28,6 +28,7 @@ export function createHandler(makeRuntime: () => Runtime) {
       logger.info('notification sent', {
         outcome: result.outcome,
         destinations: result.delivered,
+        ...(result.skipped ? { skipped: result.skipped } : {}),
         durationMs: Date.now() - started,
         ...(result.problem ? { problem: result.problem.failure } : {}),
       });

@@ -30,8 +30,8 @@ export interface NotifyResult {
   readonly delivered: readonly string[];
   /** Set when the log could not be read and the alert says so instead. */
   readonly problem: ProblemReport | undefined;
-  /** Destinations whose policy (e.g. SLACK_NOTIFY_ON=failures) left this session out; absent when none did. */
-  readonly skipped?: readonly string[];
+  /** Destinations whose policy (e.g. SLACK_NOTIFY_ON=failures) left this session out, and why; absent when none did. */
+  readonly skipped?: readonly { readonly destination: string; readonly reason: string }[];
 }
 
 // Failures that another attempt cannot fix: the alert names them instead of going silent.
@@ -59,13 +59,17 @@ export async function notifySession(
     deps.destinations.map((destination) => destination.post(notification, deadline)),
   );
 
-  const posted = (i: number) => {
+  const delivered: string[] = [];
+  const skipped: { destination: string; reason: string }[] = [];
+  deps.destinations.forEach((destination, i) => {
     const r = results[i];
-    if (r?.status !== 'fulfilled') return undefined;
-    return typeof r.value === 'object' && r.value !== null && 'skipped' in r.value ? 'skipped' : 'delivered';
-  };
-  const delivered = deps.destinations.filter((_, i) => posted(i) === 'delivered').map((d) => d.name);
-  const skipped = deps.destinations.filter((_, i) => posted(i) === 'skipped').map((d) => d.name);
+    if (r?.status !== 'fulfilled') return;
+    if (typeof r.value === 'object' && r.value !== null && 'skipped' in r.value) {
+      skipped.push({ destination: destination.name, reason: r.value.skipped });
+    } else {
+      delivered.push(destination.name);
+    }
+  });
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length > 0) throw deliveryFailure(failures, delivered);
 

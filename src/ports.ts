@@ -41,5 +41,6 @@ export interface Destination {
    * Posts, or resolves to `Skipped` when this destination's policy says the session is not for it.
    * Throws DeliveryError (see errors.ts) when the destination refuses or stays unreachable.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a destination that posted simply returns; only a skip says more.
   post(notification: Notification, deadline: Deadline): Promise<void | Skipped>;
 }

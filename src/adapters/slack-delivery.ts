@@ -1,3 +1,11 @@
+import {
+  type MentionOn,
+  meetsThreshold,
+  type NotifyOn,
+  outcomeOf,
+  severityOf,
+  shouldMention,
+} from '../core/context.ts';
 import { renderSlack } from '../core/render/slack.ts';
 import type { Destination } from '../ports.ts';
 import type { HttpAgents } from './http-client.ts';
@@ -17,6 +25,10 @@ export function interpretSlack(status: number, body: string): WebhookAnswer {
 /** A Slack incoming-webhook destination posting Block Kit messages. */
 export function createSlackDestination(options: {
   webhookUrl: () => Promise<string>;
+  /** SLACK_NOTIFY_ON (default all), SLACK_MENTION_ON_FAILURE and SLACK_MENTION_ON (default failures). */
+  notifyOn?: NotifyOn;
+  mention?: string | undefined;
+  mentionOn?: MentionOn;
   agents?: HttpAgents;
   perAttemptTimeoutMs: number;
   retry?: { baseDelayMs?: number; maxAttempts?: number };
@@ -24,16 +36,22 @@ export function createSlackDestination(options: {
   return {
     name: 'slack',
     async post(notification, deadline) {
+      const notifyOn = options.notifyOn ?? 'all';
+      if (!meetsThreshold(severityOf(notification), notifyOn)) {
+        return { skipped: `SLACK_NOTIFY_ON=${notifyOn} and the session is ${outcomeOf(notification)}` };
+      }
+      const mention = shouldMention(notification, options.mentionOn ?? 'failures') ? options.mention : undefined;
       await postWebhook({
         destination: 'slack',
         url: await options.webhookUrl(),
-        payload: renderSlack(notification),
+        payload: renderSlack(notification, { mention }),
         deadline,
         agents: options.agents,
         perAttemptTimeoutMs: options.perAttemptTimeoutMs,
         interpret: interpretSlack,
         ...(options.retry ? { retry: options.retry } : {}),
       });
+      return undefined;
     },
   };
 }

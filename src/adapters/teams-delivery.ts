@@ -1,3 +1,12 @@
+import {
+  type MentionOn,
+  meetsThreshold,
+  type NotifyOn,
+  outcomeOf,
+  severityOf,
+  shouldMention,
+} from '../core/context.ts';
+import type { TeamsMention } from '../core/render/teams.ts';
 import type { Destination } from '../ports.ts';
 import type { HttpAgents } from './http-client.ts';
 import { bodyReason, postWebhook, type WebhookAnswer } from './webhook-delivery.ts';
@@ -13,6 +22,10 @@ export function interpretTeams(status: number, body: string): WebhookAnswer {
 /** A Microsoft Teams Workflows-webhook destination posting Adaptive Cards. */
 export function createTeamsDestination(options: {
   webhookUrl: () => Promise<string>;
+  /** TEAMS_NOTIFY_ON (default all), TEAMS_MENTION_ON_FAILURE and TEAMS_MENTION_ON (default failures). */
+  notifyOn?: NotifyOn;
+  mention?: TeamsMention | undefined;
+  mentionOn?: MentionOn;
   agents?: HttpAgents;
   perAttemptTimeoutMs: number;
   retry?: { baseDelayMs?: number; maxAttempts?: number };
@@ -20,18 +33,24 @@ export function createTeamsDestination(options: {
   return {
     name: 'teams',
     async post(notification, deadline) {
+      const notifyOn = options.notifyOn ?? 'all';
+      if (!meetsThreshold(severityOf(notification), notifyOn)) {
+        return { skipped: `TEAMS_NOTIFY_ON=${notifyOn} and the session is ${outcomeOf(notification)}` };
+      }
+      const mention = shouldMention(notification, options.mentionOn ?? 'failures') ? options.mention : undefined;
       // Loaded on first use: a Slack-only deployment never parses the Teams renderer.
       const { renderTeams } = await import('../core/render/teams.ts');
       await postWebhook({
         destination: 'teams',
         url: await options.webhookUrl(),
-        payload: renderTeams(notification),
+        payload: renderTeams(notification, { mention }),
         deadline,
         agents: options.agents,
         perAttemptTimeoutMs: options.perAttemptTimeoutMs,
         interpret: interpretTeams,
         ...(options.retry ? { retry: options.retry } : {}),
       });
+      return undefined;
     },
   };
 }
