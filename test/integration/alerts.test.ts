@@ -29,7 +29,11 @@ const pagerDuty =
   });
 
 const slackOf = (h: Harness, i = 0) => h.sink.postsTo('slack')[i]?.json as SlackMessage;
-const cardOf = (h: Harness, i = 0) => (h.sink.postsTo('teams')[i]?.json as TeamsMessage).attachments[0].content;
+function cardOf(h: Harness, i = 0): TeamsMessage['attachments'][0]['content'] {
+  const post = h.sink.postsTo('teams')[i];
+  if (post === undefined) throw new Error(`no Teams post #${i}`);
+  return (post.json as TeamsMessage).attachments[0].content;
+}
 const pagerDutyEvents = (h: Harness) => h.sink.postsTo('pagerduty').map((p) => p.json as Record<string, unknown>);
 const logs = (h: Harness) => h.output.join('');
 
