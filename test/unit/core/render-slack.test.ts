@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderSlack, SLACK_LIMITS, type SlackMessage, slackBlockChars } from '../../../src/core/render/slack.ts';
 import { createSummaryBuilder, summarize } from '../../../src/core/summarize.ts';
-import type { ProblemStep, StatusCount, Summary } from '../../../src/core/summary.ts';
+import type { Notification, ProblemStep, SessionContext, StatusCount, Summary } from '../../../src/core/summary.ts';
 import { loadSessionLog } from './load-fixture.ts';
 
 const render = (summary: Summary): SlackMessage => renderSlack({ kind: 'summary', summary });
@@ -265,5 +265,81 @@ describe('renderSlack', () => {
       expect(allText(hostile)).not.toContain('<');
       expect(hostile.text).not.toContain('<');
     });
+  });
+});
+
+describe('renderSlack with session context', () => {
+  const session = (overrides: Partial<SessionContext> = {}): SessionContext => ({
+    policyName: 'Nightly-Azure-VMs',
+    type: 'Policy Backup',
+    status: 'Error',
+    startedAt: '2024-03-12T01:00:04Z',
+    endedAt: '2024-03-12T01:17:19Z',
+    url: 'https://appliance.example.com/#/sessions/77',
+    fetched: true,
+    ...overrides,
+  });
+  const failed = (context: SessionContext): Notification => ({
+    kind: 'summary',
+    summary: summarize('77', { log: [{ status: 'Error', message: 'disk full' }] }),
+    session: context,
+  });
+
+  it('names the job, its type and the appliance status', () => {
+    const message = renderSlack(failed(session()));
+    expect(message.blocks[0]).toMatchObject({ text: { text: '❌ Nightly-Azure-VMs failed — session 77' } });
+    expect(allText(message)).toContain('*Job*\nNightly-Azure-VMs (Policy Backup)');
+    expect(allText(message)).toContain('*Appliance status*\nError');
+  });
+
+  it("shows the times in each reader's time zone with the UTC time as fallback", () => {
+    const context = renderSlack(failed(session())).blocks.find((b) => b.type === 'context');
+    expect(context).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Started <!date^1710205204^{date_short_pretty} at {time}|2024-03-12 01:00:04 UTC> · ended <!date^1710206239^{date_short_pretty} at {time}|2024-03-12 01:17:19 UTC>',
+        },
+      ],
+    });
+  });
+
+  it('ends with a link button to the session, and has none without a URL', () => {
+    expect(renderSlack(failed(session())).blocks.at(-1)).toMatchObject({
+      type: 'actions',
+      elements: [{ type: 'button', url: 'https://appliance.example.com/#/sessions/77' }],
+    });
+    expect(renderSlack(failed(session({ url: null }))).blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('puts the configured mention first, verbatim, in the blocks and the notification text', () => {
+    const message = renderSlack(failed(session()), { mention: '<!subteam^S0123ABC> <@U0456DEF>' });
+    expect(message.blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '<!subteam^S0123ABC> <@U0456DEF> ❌ Nightly-Azure-VMs failed — session 77' },
+    });
+    expect(message.text.startsWith('<!subteam^S0123ABC> <@U0456DEF> ❌ Nightly-Azure-VMs failed')).toBe(true);
+  });
+
+  it('escapes a hostile policy name, so only the configured mention pings', () => {
+    const message = renderSlack(failed(session({ policyName: '<!channel> <http://evil|x>' })), {
+      mention: '<@U0456DEF>',
+    });
+    // plain_text headers are never parsed for mentions or links; every mrkdwn text must be free of '<'.
+    const mrkdwnTexts = texts(message).filter((t) => t.kind !== 'header' && t.kind !== 'button');
+    const text = withoutDateTokens(mrkdwnTexts.map((t) => t.text).join('\n')).replaceAll('<@U0456DEF>', '');
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).not.toContain('<');
+    expect(message.text.replace('<@U0456DEF>', '')).not.toContain('<');
+  });
+
+  it('stays within every limit with a mention, a link and a huge log', () => {
+    const message = renderSlack(
+      { kind: 'summary', summary: monstrousSummary(), session: session({ policyName: 'p'.repeat(10_000) }) },
+      { mention: '<!subteam^S0123ABC>' },
+    );
+    expectWithinSlackLimits(message);
+    expect(message.blocks.at(-1)?.type).toBe('actions');
   });
 });
