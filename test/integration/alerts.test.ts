@@ -212,11 +212,11 @@ describe('who is told, and how loudly', () => {
       expect(slackOf(h).text.startsWith('<!subteam^S0123ABC> ❌ Nightly-Azure-VMs failed')).toBe(true);
       expect(slackOf(h).blocks[1]).toEqual({
         type: 'section',
-        text: { type: 'mrkdwn', text: '<!subteam^S0123ABC> ❌ Nightly-Azure-VMs failed — session 77' },
+        text: { type: 'mrkdwn', text: '🔔 <!subteam^S0123ABC> please take a look.' },
       });
       expect(cardOf(h).body[1]).toMatchObject({
         type: 'TextBlock',
-        text: '<at>Alice Smith</at> ❌ Nightly-Azure-VMs failed — session 77',
+        text: '🔔 <at>Alice Smith</at> please take a look.',
       });
       expect(cardOf(h).msteams).toEqual({
         width: 'Full',

@@ -145,8 +145,8 @@ function renderSummary(notification: Notification, summary: Summary, mention: st
   ];
   if (context?.status) fields.push(mrkdwn(`*Appliance status*\n${fitSlack(context.status, 100)}`));
   const base: SlackBlock[] = [header(headline)];
-  // The mention is trusted config (validated in config.ts); only the words after it are escaped.
-  if (mention) base.push({ type: 'section', text: mrkdwn(`${mention} ${fitSlack(headline, 500)}`) });
+  // The mention is trusted config (validated in config.ts), placed outside every escaped text.
+  if (mention) base.push({ type: 'section', text: mrkdwn(`🔔 ${mention} please take a look.`) });
   base.push({ type: 'section', fields });
   const times = timesLine(notification);
   if (times) base.push(times);

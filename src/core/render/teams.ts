@@ -197,8 +197,8 @@ function summaryBody(
   }
   const headlineText = fitTeams(headlineOf(notification), 400);
   const body: CardElement[] = [headline(headlineText, severity ? COLORS[severity] : 'Warning')];
-  // The mention is trusted config inserted outside the escaped text; the words after it are escaped.
-  if (mention) body.push({ type: 'TextBlock', text: `${atText(mention)} ${headlineText}`, wrap: true });
+  // The mention is trusted config (validated in config.ts), inserted outside every escaped text.
+  if (mention) body.push({ type: 'TextBlock', text: `🔔 ${atText(mention)} please take a look.`, wrap: true });
   body.push({ type: 'FactSet', facts }, ...timeBlocks(notification));
   const groups = [
     { severity: 'failed', title: 'Failed steps', noun: 'failed', total: summary.failedCount },

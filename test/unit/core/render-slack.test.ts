@@ -317,7 +317,7 @@ describe('renderSlack with session context', () => {
     const message = renderSlack(failed(session()), { mention: '<!subteam^S0123ABC> <@U0456DEF>' });
     expect(message.blocks[1]).toEqual({
       type: 'section',
-      text: { type: 'mrkdwn', text: '<!subteam^S0123ABC> <@U0456DEF> ❌ Nightly-Azure-VMs failed — session 77' },
+      text: { type: 'mrkdwn', text: '🔔 <!subteam^S0123ABC> <@U0456DEF> please take a look.' },
     });
     expect(message.text.startsWith('<!subteam^S0123ABC> <@U0456DEF> ❌ Nightly-Azure-VMs failed')).toBe(true);
   });

@@ -314,7 +314,7 @@ describe('renderTeams with session context', () => {
       mention: MENTION,
     });
     expect(cardOf(message).body[1]).toMatchObject({
-      text: '<at>Alice Smith</at> ❌ Nightly-Azure-VMs failed — session 77',
+      text: '🔔 <at>Alice Smith</at> please take a look.',
     });
     expect(cardOf(message).msteams).toEqual({
       width: 'Full',
