@@ -16,6 +16,8 @@ import { hostOf, registerSecret } from './redact.ts';
 export interface Runtime extends NotifyDeps {
   readonly config: Config;
   readonly logger: Logger;
+  /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
+  readonly signingSecret: (() => Promise<string>) | undefined;
 }
 
 /**
@@ -36,7 +38,7 @@ export function createRuntime(
 ): Runtime {
   const logger = overrides.logger ?? createLogger();
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey]) {
+  for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
@@ -86,7 +88,29 @@ export function createRuntime(
       }),
   ].filter((d) => d !== undefined);
 
-  return { config, logger, source, destinations, sessionUrlTemplate: config.sessionUrlTemplate };
+  const signing = config.webhookSigning;
+  const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
+
+  return {
+    config,
+    logger,
+    source,
+    destinations,
+    signingSecret,
+    sessionUrlTemplate: config.sessionUrlTemplate,
+  };
+}
+
+async function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Promise<string> {
+  if (ref.kind === 'value') return ref.value;
+  const value = (await secrets.getSecretString(ref.arn)).trim();
+  registerSecret(value);
+  if (value.length < 16) {
+    throw new SecretError(
+      `secret ${ref.arn} (WEBHOOK_SIGNING_SECRET_ARN) must hold at least 16 characters as plain text`,
+    );
+  }
+  return value;
 }
 
 function pagerDutyDestination(config: Config, secrets: SecretReader, agents: HttpAgents) {

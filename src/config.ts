@@ -32,6 +32,8 @@ export interface Config {
   readonly alerting: AlertingConfig;
   /** A console link per session, e.g. "https://appliance/#/sessions/{sessionId}". */
   readonly sessionUrlTemplate: string | undefined;
+  /** The shared secret that signs HTTP webhook requests; undefined when the HTTP trigger is not set up. */
+  readonly webhookSigning: SecretRef | undefined;
   /** Kept free at the end of every invocation so it can fail cleanly instead of being killed. */
   readonly deadlineMarginMs: number;
   /** The longest any single HTTP attempt may take. */
@@ -88,8 +90,10 @@ const KNOWN = [
   'GENERIC_WEBHOOK_URL',
   'GENERIC_WEBHOOK_SECRET_ARN',
   'GENERIC_NOTIFY_ON',
+  'WEBHOOK_SIGNING_SECRET',
+  'WEBHOOK_SIGNING_SECRET_ARN',
 ] as const;
-const OUR_PREFIXES = ['BACKUP_API_', 'SLACK_', 'TEAMS_', 'NOTIFIER_', 'PAGERDUTY_', 'GENERIC_', 'SESSION_'];
+const OUR_PREFIXES = ['BACKUP_API_', 'SLACK_', 'TEAMS_', 'NOTIFIER_', 'WEBHOOK_', 'PAGERDUTY_', 'GENERIC_', 'SESSION_'];
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
@@ -167,6 +171,9 @@ const EnvSchema = z.object({
   GENERIC_WEBHOOK_URL: z.optional(httpUrl),
   GENERIC_WEBHOOK_SECRET_ARN: z.optional(arn),
   GENERIC_NOTIFY_ON: notifyOn,
+  // A short shared secret can be brute-forced from one captured request.
+  WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -198,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...destinationsFrom(e),
     alerting: alertingFrom(e),
     sessionUrlTemplate: e.SESSION_URL_TEMPLATE,
+    webhookSigning: secretRef('WEBHOOK_SIGNING', e.WEBHOOK_SIGNING_SECRET, e.WEBHOOK_SIGNING_SECRET_ARN),
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
   });
@@ -230,7 +238,7 @@ function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 
     'PAGERDUTY_ROUTING_KEY',
     e.PAGERDUTY_ROUTING_KEY,
     e.PAGERDUTY_ROUTING_KEY_SECRET_ARN,
-    '',
+    'PAGERDUTY_ROUTING_KEY',
   );
   const generic = secretRef('GENERIC_WEBHOOK', e.GENERIC_WEBHOOK_URL, e.GENERIC_WEBHOOK_SECRET_ARN);
   if (!slack && !teams && !routingKey && !generic) {
@@ -259,14 +267,16 @@ function alertingFrom(e: z.infer<typeof EnvSchema>): AlertingConfig {
   };
 }
 
+/** `plain` names the variable holding the value itself, for the error when both it and the ARN are set. */
 function secretRef(
   prefix: string,
   url: string | undefined,
   secretArn: string | undefined,
-  valueSuffix = '_URL',
+  plain = prefix === 'WEBHOOK_SIGNING' ? `${prefix}_SECRET` : `${prefix}_URL`,
 ): SecretRef | undefined {
-  if (url && secretArn)
-    throw new ConfigError(`contradictory configuration: set only one of ${prefix}${valueSuffix}, ${prefix}_SECRET_ARN`);
+  if (url && secretArn) {
+    throw new ConfigError(`contradictory configuration: set only one of ${plain}, ${prefix}_SECRET_ARN`);
+  }
   if (url) return { kind: 'value', value: url };
   if (secretArn) return { kind: 'secret', arn: secretArn };
   return undefined;

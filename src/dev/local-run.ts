@@ -8,6 +8,8 @@ import { type RecordedPost, startWebhookSink, type WebhookSink } from './webhook
 
 // The embedded default: a local appliance emulator and a local webhook sink stand in for whatever the env leaves unset.
 const LOCAL_USER = { username: 'local-notifier', password: 'local-only-password' };
+/** The HTTP trigger's signing secret in local runs that set neither WEBHOOK_SIGNING_SECRET nor its _ARN. */
+export const LOCAL_SIGNING_SECRET = 'local-signing-secret-0123456789';
 
 /** A handler wired for a local run, plus the local stand-ins it started (close them when done). */
 export interface LocalRun {
@@ -16,6 +18,8 @@ export interface LocalRun {
   readonly sink: WebhookSink | undefined;
   /** Which parts are real (from the environment) and which are embedded. */
   readonly mode: { readonly appliance: 'real' | 'emulator'; readonly destinations: 'real' | 'sink' };
+  /** The HTTP trigger's signing secret when it is a plain value (embedded or WEBHOOK_SIGNING_SECRET), to sign samples. */
+  readonly signingSecret: string | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,9 @@ export async function startLocalRun(options: {
         }
       : {}),
     ...(sink ? { SLACK_WEBHOOK_URL: sink.urlFor('slack'), TEAMS_WEBHOOK_URL: sink.urlFor('teams') } : {}),
+    ...(real.WEBHOOK_SIGNING_SECRET || real.WEBHOOK_SIGNING_SECRET_ARN
+      ? {}
+      : { WEBHOOK_SIGNING_SECRET: LOCAL_SIGNING_SECRET }),
     ...real,
   };
   const runtime = createRuntime(loadConfig(env), { logger: createLogger({ logLevel: options.logLevel ?? 'WARN' }) });
@@ -66,6 +73,7 @@ export async function startLocalRun(options: {
     emulator,
     sink,
     mode: { appliance: realAppliance ? 'real' : 'emulator', destinations: realDestinations ? 'real' : 'sink' },
+    signingSecret: env.WEBHOOK_SIGNING_SECRET,
     close: async () => {
       await Promise.all([emulator?.close(), sink?.close()]);
     },

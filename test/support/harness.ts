@@ -1,3 +1,4 @@
+import type { SecretReader } from '../../src/adapters/secrets.ts';
 import { createRuntime } from '../../src/compose.ts';
 import { loadConfig } from '../../src/config.ts';
 import {
@@ -12,6 +13,7 @@ import { lambdaContext } from './lambda-context.ts';
 
 export const USERNAME = 'notifier';
 export const PASSWORD = 'harness-Passw0rd-31415';
+export const SIGNING_SECRET = 'harness-signing-secret-27182818';
 
 /** Everything printed to stdout/stderr while the harness lives: the logs, where no secret may ever appear. */
 export interface Harness {
@@ -32,6 +34,7 @@ type EnvOverrides = Record<string, string | undefined>;
 export async function startHarness(
   envOrFactory: EnvOverrides | ((sink: WebhookSink) => EnvOverrides) = {},
   emulatorOptions: ApplianceEmulatorOptions = {},
+  overrides: { secrets?: SecretReader } = {},
 ): Promise<Harness> {
   const emulator = await startApplianceEmulator({
     users: [{ username: USERNAME, password: PASSWORD }],
@@ -46,6 +49,7 @@ export async function startHarness(
     SLACK_WEBHOOK_URL: sink.urlFor('slack'),
     TEAMS_WEBHOOK_URL: sink.urlFor('teams'),
     NOTIFIER_HTTP_TIMEOUT_MS: '2000',
+    WEBHOOK_SIGNING_SECRET: SIGNING_SECRET,
     ...env,
   };
   const defined = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
@@ -66,7 +70,7 @@ export async function startHarness(
 
   // The config is loaded lazily, like the Lambda does on its first invocation.
   const handler = createHandler(() =>
-    createRuntime(loadConfig(defined), { logger: createLogger({ logLevel: 'DEBUG' }) }),
+    createRuntime(loadConfig(defined), { logger: createLogger({ logLevel: 'DEBUG' }), ...overrides }),
   );
   let count = 0;
   return {

@@ -204,3 +204,35 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, TEAMS_WEBHOOK_URL: '' }).teams).toBeUndefined();
   });
 });
+
+describe('loadConfig, HTTP trigger signing secret', () => {
+  it('is undefined unless set, a value from WEBHOOK_SIGNING_SECRET, or a Secrets Manager ARN', () => {
+    expect(loadConfig(base).webhookSigning).toBeUndefined();
+    expect(loadConfig({ ...base, WEBHOOK_SIGNING_SECRET: 'sixteen-chars-ok' }).webhookSigning).toEqual({
+      kind: 'value',
+      value: 'sixteen-chars-ok',
+    });
+    expect(loadConfig({ ...base, WEBHOOK_SIGNING_SECRET_ARN: ARN }).webhookSigning).toEqual({
+      kind: 'secret',
+      arn: ARN,
+    });
+  });
+
+  it('refuses a short secret without echoing it', () => {
+    const error = configError({ ...base, WEBHOOK_SIGNING_SECRET: 'short-secret' });
+    expect(error.message).toContain('WEBHOOK_SIGNING_SECRET must be at least 16 characters');
+    expect(error.message).not.toContain('short-secret');
+  });
+
+  it('refuses both a value and an ARN', () => {
+    expect(
+      configError({ ...base, WEBHOOK_SIGNING_SECRET: 'sixteen-chars-ok', WEBHOOK_SIGNING_SECRET_ARN: ARN }).message,
+    ).toBe('contradictory configuration: set only one of WEBHOOK_SIGNING_SECRET, WEBHOOK_SIGNING_SECRET_ARN');
+  });
+
+  it('catches a typo with the WEBHOOK_ prefix', () => {
+    expect(configError({ ...base, WEBHOOK_SIGNING_SECRETARN: ARN }).message).toBe(
+      'unknown configuration variable WEBHOOK_SIGNING_SECRETARN',
+    );
+  });
+});

@@ -1,0 +1,197 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// The packaged CloudFormation template, as `npm run package` (osls, offline, fake credentials) writes it.
+type Resource = { Type: string; Properties: Record<string, unknown>; Condition?: string };
+type Template = { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const root = new URL('../../', import.meta.url);
+let template: Template;
+let zipEntries: string[];
+
+/** File names listed in a zip's central directory (found from its end record), to check what the artifact holds. */
+function zipNames(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const names: string[] = [];
+  let at = zip.readUInt32LE(end + 16);
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    const [nameLength, extraLength, commentLength] = [28, 30, 32].map((o) => zip.readUInt16LE(at + o));
+    names.push(zip.subarray(at + 46, at + 46 + (nameLength ?? 0)).toString('utf8'));
+    at += 46 + (nameLength ?? 0) + (extraLength ?? 0) + (commentLength ?? 0);
+  }
+  return names;
+}
+
+beforeAll(() => {
+  // Builds dist/ first (a fresh clone has none), then packages with placeholder params: no network, no AWS account.
+  execFileSync('npm', ['run', '-s', 'package'], { cwd: root, stdio: 'pipe', timeout: 120_000 });
+  template = JSON.parse(readFileSync(new URL('.serverless/cloudformation-template-update-stack.json', root), 'utf8'));
+  zipEntries = zipNames(readFileSync(new URL('.serverless/job-session-notifier.zip', root)));
+}, 150_000);
+
+const resource = (id: string): Resource => {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no resource ${id} in the template`);
+  return found;
+};
+const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const statements = (): Statement[] =>
+  (
+    resource('IamRoleLambdaExecution').Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>
+  ).flatMap((p) => p.PolicyDocument.Statement);
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+
+describe('the packaged deployment', () => {
+  describe('function', () => {
+    it('runs the esbuild bundle on nodejs22.x, arm64, with explicit memory and timeout', () => {
+      const fn = resource('NotifierLambdaFunction').Properties;
+      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'dist/handler.handler' });
+      expect(fn.MemorySize).toBeGreaterThanOrEqual(128);
+      expect(fn.Timeout).toBeLessThanOrEqual(29);
+    });
+
+    it('ships only dist/*.mjs: no node_modules, no sources', () => {
+      expect(zipEntries).toContain('dist/handler.mjs');
+      expect(zipEntries.every((name) => /^dist\/[\w-]+\.mjs$/.test(name))).toBe(true);
+    });
+
+    it('keeps its logs for a bounded time', () => {
+      expect(resource('NotifierLogGroup').Properties.RetentionInDays).toBe(30);
+    });
+
+    it('carries secret ARNs in its environment, never secret values', () => {
+      const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, string> })
+        .Variables;
+      expect(Object.keys(env).sort()).toEqual([
+        'BACKUP_API_SECRET_ARN',
+        'BACKUP_API_URL',
+        'BACKUP_API_VERSION',
+        'POWERTOOLS_LOG_LEVEL',
+        'SLACK_WEBHOOK_SECRET_ARN',
+        'TEAMS_WEBHOOK_SECRET_ARN',
+        'WEBHOOK_SIGNING_SECRET_ARN',
+      ]);
+      for (const [key, value] of Object.entries(env)) {
+        if (key.endsWith('_SECRET_ARN')) expect(value).toMatch(/^arn:aws:secretsmanager:/);
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    it('grants no "*" action and no "*" resource', () => {
+      for (const statement of statements()) {
+        for (const action of asList(statement.Action)) expect(action).not.toMatch(/\*/);
+        for (const target of asList(statement.Resource)) expect(target).not.toBe('*');
+      }
+    });
+
+    it('reads exactly the named secrets, nothing else in Secrets Manager', () => {
+      const secretStatements = statements().filter((s) =>
+        asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
+      );
+      expect(secretStatements).toHaveLength(1);
+      expect(secretStatements[0]?.Action).toEqual(['secretsmanager:GetSecretValue']);
+      const text = JSON.stringify(secretStatements[0]?.Resource);
+      for (const name of ['appliance', 'signing', 'slack', 'teams']) {
+        expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
+      }
+      expect(asList(secretStatements[0]?.Resource)).toHaveLength(4);
+    });
+
+    it('scopes queue actions to its own queue and its failure queue', () => {
+      const sqs = statements().filter((s) => asList(s.Action).some((a) => a.startsWith('sqs:')));
+      expect(sqs).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+            Resource: [getAtt('JobQueue')],
+          }),
+          expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('AsyncFailureQueue') }),
+        ]),
+      );
+      expect(sqs).toHaveLength(2);
+    });
+  });
+
+  describe('triggers', () => {
+    it('subscribes the function to the SNS topic', () => {
+      const [[, subscription] = []] = ofType('AWS::SNS::Subscription').filter(
+        ([, r]) => r.Properties.Protocol === 'lambda',
+      );
+      expect(subscription?.Properties.TopicArn).toEqual({ Ref: 'JobEventsTopic' });
+    });
+
+    it('reads the SQS queue reporting batch item failures', () => {
+      const [[, mapping] = []] = ofType('AWS::Lambda::EventSourceMapping');
+      expect(mapping?.Properties).toMatchObject({
+        EventSourceArn: getAtt('JobQueue'),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 5 },
+      });
+    });
+
+    it('routes POST /sessions from the HTTP API with payload format 2.0, rate-limited', () => {
+      expect(resource('HttpApiRoutePostSessions').Properties.RouteKey).toBe('POST /sessions');
+      expect(resource('HttpApiIntegrationNotifier').Properties.PayloadFormatVersion).toBe('2.0');
+      expect(resource('HttpApiStage').Properties.DefaultRouteSettings).toEqual({
+        ThrottlingBurstLimit: 20,
+        ThrottlingRateLimit: 10,
+      });
+    });
+
+    it('has an EventBridge rule for finished job sessions', () => {
+      const [[, rule] = []] = ofType('AWS::Events::Rule');
+      expect(rule?.Properties.EventPattern).toMatchObject({ 'detail-type': ['Backup Job Session Finished'] });
+    });
+  });
+
+  describe('dead-letter paths', () => {
+    it('redrives the job queue to its dead-letter queue after a bounded number of receives', () => {
+      const queue = resource('JobQueue').Properties;
+      expect(queue.RedrivePolicy).toEqual({
+        deadLetterTargetArn: getAtt('JobQueueDeadLetterQueue'),
+        maxReceiveCount: 5,
+      });
+      // AWS: visibility at least six times the function timeout, or in-flight records are redelivered.
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(
+        6 * (resource('NotifierLambdaFunction').Properties.Timeout as number),
+      );
+    });
+
+    it('bounds async retries and sends what still fails to the failure queue', () => {
+      expect(resource('NotifierLambdaEvConf').Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: getAtt('AsyncFailureQueue') } },
+      });
+    });
+  });
+
+  describe('alarms', () => {
+    const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+
+    it.each([
+      [
+        'the jobs dead-letter queue depth',
+        'ApproximateNumberOfMessagesVisible',
+        getAtt('JobQueueDeadLetterQueue', 'QueueName'),
+      ],
+      ['the async failure queue depth', 'ApproximateNumberOfMessagesVisible', getAtt('AsyncFailureQueue', 'QueueName')],
+      ['function errors', 'Errors', { Ref: 'NotifierLambdaFunction' }],
+    ])('alarms on %s to the alarm topic', (_name, metric, dimension) => {
+      const alarm = alarms().find(
+        (a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(JSON.stringify(dimension)),
+      );
+      expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(alarm?.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    });
+
+    it('counts dropped records from the logs and alarms on them', () => {
+      expect(resource('DroppedRecordsMetricFilter').Properties.FilterPattern).toBe('{ $.message = "record dropped" }');
+      expect(alarms().some((a) => a.MetricName === 'DroppedRecords')).toBe(true);
+    });
+  });
+});
