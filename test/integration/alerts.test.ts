@@ -377,6 +377,17 @@ describe('who is told, and how loudly', () => {
       expect(body.problems[0]?.message).toContain("Snapshot backup of 'db-01' has failed");
     });
 
+    it('skips a session below GENERIC_NOTIFY_ON', async () => {
+      const h = await start((sink) => ({ GENERIC_WEBHOOK_URL: sink.urlFor('generic'), GENERIC_NOTIFY_ON: 'failures' }));
+
+      const result = (await h.invoke({ sessionId: '52' })) as NotifyResult;
+
+      expect(h.sink.postsTo('generic')).toHaveLength(0);
+      expect(result.skipped).toEqual([
+        { destination: 'generic', reason: 'GENERIC_NOTIFY_ON=failures and the session is warning' },
+      ]);
+    });
+
     it('describes an unreadable session too', async () => {
       const h = await start((sink) => ({ GENERIC_WEBHOOK_URL: sink.urlFor('generic') }));
 
