@@ -2,6 +2,7 @@ import type { JobSession } from './job-session.ts';
 import { describeOutcome, normalizeStatus, severityRank, worseOf } from './status.ts';
 import { parseTimestamp } from './summarize.ts';
 import type { Notification, SessionContext, Severity } from './summary.ts';
+import { parseDuration } from './timespan.ts';
 
 /** The overall result a caller (and the summary log line) reports. */
 export type SessionOutcome =
@@ -37,6 +38,8 @@ export function sessionUrl(template: string, sessionId: string): string {
 const text = (value: string | null | undefined): string | null =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 
+const usableDuration = (ms: number | null): number | null => (ms !== null && ms >= 0 ? Math.round(ms) : null);
+
 /** An ISO time the chat clients accept ("2024-03-12T01:00:04Z": seconds, UTC), or null when unusable. */
 export function isoSeconds(value: string | null | undefined): string | null {
   const ms = parseTimestamp(value);
@@ -58,6 +61,7 @@ export function sessionContextFrom(
     status: text(jobSession?.status),
     startedAt: isoSeconds(jobSession?.executionStartTime),
     endedAt: isoSeconds(jobSession?.executionStopTime),
+    durationMs: usableDuration(parseDuration(jobSession?.executionDuration)),
     url: options.urlTemplate === undefined ? null : sessionUrl(options.urlTemplate, sessionId),
     fetched: jobSession !== undefined,
   };
@@ -128,7 +132,10 @@ export function headlineOf(notification: Notification): string {
   return `${outcome.emoji} ${jobName(notification)} ${verb} — session ${notification.summary.sessionId}`;
 }
 
-/** Start, end and duration of the session: the appliance's times when it gave them, else the log's span. */
+/**
+ * Start, end and duration of the session: the appliance's times when it gave them, else the log's span; the duration is
+ * the log's span, else the appliance's `executionDuration`, else stop minus start.
+ */
 export function sessionTimes(notification: Notification): {
   startedAt: string | null;
   endedAt: string | null;
@@ -138,5 +145,7 @@ export function sessionTimes(notification: Notification): {
   const startedAt = notification.session?.startedAt ?? isoSeconds(summary?.startedAt);
   const endedAt = notification.session?.endedAt ?? isoSeconds(summary?.endedAt);
   const span = startedAt !== null && endedAt !== null ? Date.parse(endedAt) - Date.parse(startedAt) : null;
-  return { startedAt, endedAt, durationMs: summary?.durationMs ?? (span !== null && span >= 0 ? span : null) };
+  const durationMs =
+    summary?.durationMs ?? notification.session?.durationMs ?? (span !== null && span >= 0 ? span : null);
+  return { startedAt, endedAt, durationMs };
 }

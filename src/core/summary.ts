@@ -66,6 +66,8 @@ export interface SessionContext {
   /** ISO start and stop times of the whole session. */
   readonly startedAt: string | null;
   readonly endedAt: string | null;
+  /** The appliance's `executionDuration`, in ms, when it gave a usable one. */
+  readonly durationMs: number | null;
   /** Link to the session in the appliance console (SESSION_URL_TEMPLATE), when configured. */
   readonly url: string | null;
   /** Whether the session call answered; false means name, type and status are unknown, not absent. */

@@ -20,6 +20,7 @@ const context = (overrides: Partial<SessionContext> = {}): SessionContext => ({
   startedAt: null,
   endedAt: null,
   url: null,
+  durationMs: null,
   fetched: true,
   ...overrides,
 });
@@ -40,6 +41,7 @@ describe('sessionContextFrom', () => {
         type: 'PolicyBackup',
         executionStartTime: '2024-03-12T01:00:04.123456Z',
         executionStopTime: '2024-03-12T03:17:19+02:00',
+        executionDuration: '00:17:15.0000000',
         backupJobInfo: { policyName: ' Nightly-Azure-VMs ' },
       },
       { urlTemplate: 'https://appliance/#/sessions/{sessionId}' },
@@ -51,6 +53,7 @@ describe('sessionContextFrom', () => {
       status: 'Error',
       startedAt: '2024-03-12T01:00:04Z',
       endedAt: '2024-03-12T01:17:19Z',
+      durationMs: 1_035_000,
       url: 'https://appliance/#/sessions/77',
       fetched: true,
     });
@@ -72,6 +75,7 @@ describe('sessionContextFrom', () => {
       status: null,
       startedAt: null,
       endedAt: null,
+      durationMs: null,
       url: null,
       fetched: false,
     });
@@ -174,5 +178,12 @@ describe('sessionTimes', () => {
     });
     expect(fromSession.startedAt).toBe('2023-12-31T23:59:00Z');
     expect(fromSession.endedAt).toBe('2024-01-01T00:02:00Z');
+  });
+
+  it("takes the appliance's duration when the log has no times (an empty log)", () => {
+    const empty = summarize('60', { log: [] });
+    expect(sessionTimes({ kind: 'summary', summary: empty, session: context({ durationMs: 412 }) }).durationMs).toBe(
+      412,
+    );
   });
 });

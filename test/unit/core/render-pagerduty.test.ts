@@ -16,6 +16,7 @@ const session = (overrides: Partial<SessionContext> = {}): SessionContext => ({
   startedAt: '2024-03-12T01:00:04Z',
   endedAt: '2024-03-12T01:17:19Z',
   url: 'https://appliance/#/sessions/77',
+  durationMs: null,
   fetched: true,
   ...overrides,
 });

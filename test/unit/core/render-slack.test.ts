@@ -276,6 +276,7 @@ describe('renderSlack with session context', () => {
     startedAt: '2024-03-12T01:00:04Z',
     endedAt: '2024-03-12T01:17:19Z',
     url: 'https://appliance.example.com/#/sessions/77',
+    durationMs: null,
     fetched: true,
     ...overrides,
   });
