@@ -7,7 +7,7 @@ await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
 const result = await build({
-  entryPoints: { handler: 'src/handler.ts' },
+  entryPoints: { handler: 'src/handler.ts', watcher: 'src/watcher.ts' },
   outdir,
   bundle: true,
   minify: true,

@@ -165,7 +165,12 @@ async function resolveCredentials(ref: CredentialsRef, secrets: SecretReader): P
   return { kind: 'password', username: parsed.username, password: parsed.password };
 }
 
-async function resolveWebhookUrl(ref: SecretRef | undefined, variable: string, secrets: SecretReader): Promise<string> {
+/** The webhook URL of a destination: the configured value, or the secret's text (validated, registered for redaction). */
+export async function resolveWebhookUrl(
+  ref: SecretRef | undefined,
+  variable: string,
+  secrets: SecretReader,
+): Promise<string> {
   if (ref === undefined) throw new SecretError(`${variable} is not configured`);
   if (ref.kind === 'value') return ref.value;
   const url = (await secrets.getSecretString(ref.arn)).trim();

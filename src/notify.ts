@@ -20,6 +20,11 @@ export interface NotifyDeps {
   readonly sessionGraceMs?: number;
 }
 
+export interface NotifyOptions {
+  /** The session as the caller already has it (e.g. from the session list): then it is not read again. */
+  readonly session?: JobSession | undefined;
+}
+
 /** Once the log is in, the session call (name, times, status) gets this much longer before the message goes without it. */
 export const SESSION_GRACE_MS = 2_000;
 
@@ -53,8 +58,9 @@ export async function notifySession(
   deps: NotifyDeps,
   request: SessionRequest,
   deadline: Deadline,
+  options: NotifyOptions = {},
 ): Promise<NotifyResult> {
-  const notification = await readNotification(deps, request, deadline);
+  const notification = await readNotification(deps, request, deadline, options.session);
   const results = await Promise.allSettled(
     deps.destinations.map((destination) => destination.post(notification, deadline)),
   );
@@ -86,14 +92,20 @@ export async function notifySession(
  * Reads the log and, in parallel, the session itself, so the context costs no extra round trip. The session call is
  * best effort: when it fails (or is still running SESSION_GRACE_MS after the log is in) the message says the name is unknown.
  */
-async function readNotification(deps: NotifyDeps, request: SessionRequest, deadline: Deadline): Promise<Notification> {
+async function readNotification(
+  deps: NotifyDeps,
+  request: SessionRequest,
+  deadline: Deadline,
+  known: JobSession | undefined,
+): Promise<Notification> {
   const { source } = deps;
   let graceEnd = Number.POSITIVE_INFINITY;
   // Once the log is in, no new session attempt may start after the grace period.
   const sessionDeadline: Deadline = { remainingMs: () => Math.min(deadline.remainingMs(), graceEnd - Date.now()) };
-  const jobSession: Promise<JobSession | undefined> = source.getSession
-    ? source.getSession(request.sessionId, sessionDeadline).catch(() => undefined)
-    : Promise.resolve(undefined);
+  const jobSession: Promise<JobSession | undefined> =
+    known !== undefined || !source.getSession
+      ? Promise.resolve(known)
+      : source.getSession(request.sessionId, sessionDeadline).catch(() => undefined);
 
   const log = await readLogOrProblem(source, request, deadline).finally(() => {
     graceEnd = Date.now() + (deps.sessionGraceMs ?? SESSION_GRACE_MS);

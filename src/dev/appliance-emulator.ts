@@ -53,6 +53,8 @@ export interface ApplianceEmulatorOptions {
   readonly sessions?: Iterable<SampleSession>;
   /** Path versions served; default any of the form v1, v8.1. */
   readonly apiVersions?: readonly string[];
+  /** The most sessions one list page returns, whatever `Limit` asks for (real servers may cap it); default no cap. */
+  readonly maxPageSize?: number;
   /** Serve HTTPS with this key and certificate (PEM). */
   readonly tls?: { readonly key: string; readonly cert: string };
 }
@@ -69,6 +71,7 @@ export interface ApplianceEmulator {
   setFault(route: EmulatorRoute, fault: Fault | undefined): void;
   /** Invalidates every issued access token (refresh tokens stay valid), as an appliance restart or expiry would. */
   revokeAccessTokens(): void;
+  /** Adds a session, or replaces the one with the same ID (a running session that finished). */
   addSession(sample: SampleSession): void;
   /** Forgets recorded requests and faults; issued tokens stay valid. */
   reset(): void;
@@ -310,9 +313,28 @@ export async function startApplianceEmulator(options: ApplianceEmulatorOptions =
       sendJson(res, 400, problem(400, 'One or more validation errors occurred.', { errors }), true);
       return;
     }
-    const all = Array.from(sessions.values(), (s) => s.session);
-    const results = limit === -1 ? all.slice(offset) : all.slice(offset, offset + limit);
-    sendJson(res, 200, { offset, limit, totalCount: all.length, results, _links: { self: { href: self } } });
+    const badTimes = ['FromUtc', 'ToUtc'].filter((key) => {
+      const value = query.get(key);
+      return value !== null && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value);
+    });
+    if (badTimes.length > 0) {
+      const errors = Object.fromEntries(
+        badTimes.map((key) => [key, ['The value must be in the format YYYY-MM-DDTHH:MM:SSZ.']]),
+      );
+      sendJson(res, 400, problem(400, 'One or more validation errors occurred.', { errors }), true);
+      return;
+    }
+    const all = Array.from(sessions.values(), (s) => s.session).filter(listFilter(query));
+    const cap = options.maxPageSize ?? Number.POSITIVE_INFINITY;
+    const served = Math.min(limit === -1 ? Number.POSITIVE_INFINITY : limit, cap);
+    const results = all.slice(offset, offset + served);
+    sendJson(res, 200, {
+      offset,
+      limit: Number.isFinite(served) ? served : limit,
+      totalCount: all.length,
+      results,
+      _links: { self: { href: self } },
+    });
   };
 
   const server = options.tls
@@ -387,6 +409,27 @@ function match(pathname: string): Match | undefined {
   };
   const sessionId = id === undefined ? undefined : decode(id);
   return { route: id === undefined ? 'sessions' : log ? 'log' : 'session', version: decode(version), sessionId };
+}
+
+/**
+ * The list filters (backup-api.md §2): `Types` and `Status` as repeated keys, `FromUtc`/`ToUtc` on the session's start
+ * time (the docs do not say which time; the watcher assumes start, so the emulator does too). Sessions not started yet
+ * pass the time filters.
+ */
+function listFilter(query: URLSearchParams): (session: SampleSession['session']) => boolean {
+  const types = query.getAll('Types');
+  const statuses = query.getAll('Status');
+  const from = query.get('FromUtc');
+  const to = query.get('ToUtc');
+  const fromMs = from === null ? undefined : Date.parse(from);
+  const toMs = to === null ? undefined : Date.parse(to);
+  return (session) => {
+    if (types.length > 0 && !types.includes(session.type)) return false;
+    if (statuses.length > 0 && !statuses.includes(session.status)) return false;
+    const start = session.executionStartTime === null ? undefined : Date.parse(session.executionStartTime);
+    if (start === undefined) return true;
+    return (fromMs === undefined || start >= fromMs) && (toMs === undefined || start <= toMs);
+  };
 }
 
 function formField(form: URLSearchParams, name: string): string | undefined {

@@ -8,7 +8,7 @@ import type { LogItem, SessionLog } from '../core/session-log.ts';
 /** Session metadata as `GET /api/{v}/jobSessions/{id}` returns it (backup-api.md §2 `JobSession`). */
 export interface SampleJobSession {
   readonly id: string;
-  readonly type: 'PolicyBackup';
+  readonly type: string;
   readonly localizedType: string;
   readonly executionStartTime: string | null;
   readonly executionStopTime: string | null;

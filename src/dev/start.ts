@@ -12,11 +12,27 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', short: 'v', default: false },
     help: { type: 'boolean', short: 'h', default: false },
+    watch: { type: 'boolean', short: 'w', default: false },
+    steps: { type: 'string', default: '4' },
+    interval: { type: 'string', default: '2000' },
   },
 });
 
+if (values.watch) {
+  // The scheduled watcher against the growing emulator (src/dev/watch.ts).
+  const { runLocalWatch } = await import('./watch.ts');
+  const failures = await runLocalWatch({
+    steps: Number(values.steps) || 4,
+    intervalMs: Number(values.interval) || 2000,
+    json: values.json,
+    verbose: values.verbose,
+  });
+  process.exit(failures > 0 ? 1 : 0);
+}
+
 if (values.help) {
   console.log(`usage: npm start [-- --session <id> ...] [--json] [--verbose]
+       npm start -- --watch [--steps 4] [--interval 2000]   the scheduled watcher against a growing emulator
 
 Without configuration, notifies about the bundled sample sessions (${[...SAMPLE_SESSIONS.keys()].join(', ')})
 through the real handler and prints what Slack and Teams would receive.

@@ -154,7 +154,7 @@ describe('the packaged deployment', () => {
     });
 
     it('has an EventBridge rule for finished job sessions', () => {
-      const [[, rule] = []] = ofType('AWS::Events::Rule');
+      const rule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.EventPattern !== undefined)?.[1];
       expect(rule?.Properties.EventPattern).toMatchObject({ 'detail-type': ['Backup Job Session Finished'] });
     });
   });
@@ -203,6 +203,52 @@ describe('the packaged deployment', () => {
     it('counts dropped records from the logs and alarms on them', () => {
       expect(resource('DroppedRecordsMetricFilter').Properties.FilterPattern).toBe('{ $.message = "record dropped" }');
       expect(alarms().some((a) => a.MetricName === 'DroppedRecords')).toBe(true);
+    });
+  });
+  describe('scheduled watcher', () => {
+    const rules = () => ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+
+    it('runs dist/watcher.mjs with a longer budget, no Lambda retries, and its state table', () => {
+      const fn = resource('WatcherLambdaFunction').Properties;
+      expect(fn).toMatchObject({ Handler: 'dist/watcher.handler', Runtime: 'nodejs22.x', Timeout: 120 });
+      expect(zipEntries).toContain('dist/watcher.mjs');
+      const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        WATCHER_STATE_TABLE: { Ref: 'WatcherStateTable' },
+        WATCH_SCHEDULE: 'rate(5 minutes)',
+        BACKUP_API_SECRET_ARN: expect.stringMatching(/^arn:aws:secretsmanager:/),
+      });
+      expect(resource('WatcherLambdaEvConf').Properties).toMatchObject({ MaximumRetryAttempts: 0 });
+    });
+
+    it('is triggered every 5 minutes, and by a digest rule that stays disabled until digestEnabled is set', () => {
+      const watch = rules().find((r) => r.ScheduleExpression === 'rate(5 minutes)');
+      const digest = rules().find((r) => r.ScheduleExpression === 'cron(0 7 * * ? *)');
+      expect(watch).toMatchObject({ State: 'ENABLED' });
+      expect(digest).toMatchObject({
+        State: 'DISABLED',
+        Targets: [expect.objectContaining({ Input: '{"task":"digest"}' })],
+      });
+    });
+
+    it('keeps state in a table keyed by id, with TTL on expiresAt, reachable with three item actions only', () => {
+      expect(resource('WatcherStateTable').Properties).toMatchObject({
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+      const dynamo = statements().filter((st) => asList(st.Action).some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo).toEqual([
+        expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+          Resource: getAtt('WatcherStateTable'),
+        }),
+      ]);
+    });
+
+    it('alarms to the alarm topic when runs keep failing', () => {
+      const alarm = resource('WatcherErrorsAlarm').Properties;
+      expect(alarm).toMatchObject({ MetricName: 'Errors', AlarmActions: [{ Ref: 'AlarmTopic' }] });
+      expect(JSON.stringify(alarm.Dimensions)).toContain('WatcherLambdaFunction');
     });
   });
 });

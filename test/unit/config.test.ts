@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, loadWatcherConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/errors.ts';
 
 const base = {
@@ -202,6 +202,59 @@ describe('loadConfig', () => {
 
   it('treats blank values as unset', () => {
     expect(loadConfig({ ...base, TEAMS_WEBHOOK_URL: '' }).teams).toBeUndefined();
+  });
+});
+
+describe('loadWatcherConfig', () => {
+  it('defaults to a 1 h backfill, the three policy session types, no digest and a 26 h / 7 d missed-run rule', () => {
+    const watch = loadWatcherConfig({}, 'https://appliance.example.com');
+    expect(watch).toMatchObject({
+      stateTable: undefined,
+      sessionTypes: ['PolicyBackup', 'PolicySnapshot', 'PolicyArchive'],
+      backfillMs: 3_600_000,
+      overlapMs: 600_000,
+      concurrency: 4,
+      pageSize: 100,
+      sessionUrl: 'https://appliance.example.com',
+      digestCron: undefined,
+      missedRunAfterMs: 26 * 3_600_000,
+      missedRunLookbackMs: 7 * 86_400_000,
+    });
+  });
+
+  it('reads durations, types and the digest schedule', () => {
+    const watch = loadWatcherConfig({
+      WATCHER_STATE_TABLE: 'notifier-state',
+      WATCH_SESSION_TYPES: 'PolicyBackup, SqlPolicyBackup',
+      WATCH_BACKFILL: '90m',
+      DIGEST_CRON: 'cron(0 7 * * ? *)',
+      MISSED_RUN_AFTER: '0h',
+    });
+    expect(watch.stateTable).toBe('notifier-state');
+    expect(watch.sessionTypes).toEqual(['PolicyBackup', 'SqlPolicyBackup']);
+    expect(watch.backfillMs).toBe(90 * 60_000);
+    expect(watch.digestCron).toBe('cron(0 7 * * ? *)');
+    expect(watch.missedRunAfterMs).toBe(0);
+  });
+
+  it.each([
+    ['WATCH_BACKFILL', 'an hour'],
+    ['WATCH_BACKFILL', '31d'],
+    ['WATCH_SESSION_TYPES', 'PolicyBackup; DROP'],
+    ['DIGEST_CRON', '0 7 * * *'],
+    ['WATCH_CONCURRENCY', '0'],
+  ])('rejects a malformed %s, naming it', (variable, value) => {
+    expect(() => loadWatcherConfig({ [variable]: value })).toThrow(variable);
+  });
+
+  it('rejects a missed-run threshold longer than its lookback', () => {
+    expect(() => loadWatcherConfig({ MISSED_RUN_AFTER: '8d' })).toThrow(/MISSED_RUN_AFTER.*MISSED_RUN_LOOKBACK/);
+  });
+
+  it('lets loadConfig accept the watcher variables but still reject a typo in them', () => {
+    expect(() => loadConfig({ ...base, WATCH_BACKFILL: '2h', DIGEST_CRON: 'cron(0 7 * * ? *)' })).not.toThrow();
+    expect(configError({ ...base, WATCH_BACKFIL: '2h' }).message).toContain('WATCH_BACKFIL');
+    expect(configError({ ...base, MISSED_RUNS_AFTER: '2h' }).message).toContain('MISSED_RUNS_AFTER');
   });
 });
 
