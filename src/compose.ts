@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 import { type Credentials, createApplianceClient } from './adapters/appliance-api.ts';
+import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './adapters/delivery-store.ts';
 import { createGenericDestination } from './adapters/generic-delivery.ts';
 import { createAgents, type HttpAgents } from './adapters/http-client.ts';
+import { type DeliveryStore, withIdempotency } from './adapters/idempotent-destination.ts';
 import { createPagerDutyDestination } from './adapters/pagerduty-delivery.ts';
 import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
 import { createSlackDestination } from './adapters/slack-delivery.ts';
@@ -34,7 +36,7 @@ const WebhookUrlSchema = z.url({ protocol: /^https?$/ });
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
 export function createRuntime(
   config: Config,
-  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader } = {},
+  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader; deliveryStore?: DeliveryStore } = {},
 ): Runtime {
   const logger = overrides.logger ?? createLogger();
   const secrets = overrides.secrets ?? createSecretReader();
@@ -69,6 +71,7 @@ export function createRuntime(
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
         ...config.alerting.slack,
+        logger,
       }),
     config.teams &&
       createTeamsDestination({
@@ -76,8 +79,9 @@ export function createRuntime(
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
         ...config.alerting.teams,
+        logger,
       }),
-    pagerDutyDestination(config, secrets, webhookAgents),
+    pagerDutyDestination(config, secrets, webhookAgents, logger),
     config.generic &&
       createGenericDestination({
         webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets),
@@ -85,8 +89,19 @@ export function createRuntime(
         notifyOn: config.alerting.generic.notifyOn,
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        logger,
       }),
   ].filter((d) => d !== undefined);
+
+  // Exactly once per (session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else this container's memory.
+  const deliveryStore =
+    overrides.deliveryStore ??
+    (config.idempotencyTable
+      ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
+      : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
+  const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
+  // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
+  deliveryStore.persistence().catch(() => undefined);
 
   const signing = config.webhookSigning;
   const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
@@ -95,7 +110,7 @@ export function createRuntime(
     config,
     logger,
     source,
-    destinations,
+    destinations: idempotent,
     signingSecret,
     sessionUrlTemplate: config.sessionUrlTemplate,
   };
@@ -113,7 +128,7 @@ async function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Prom
   return value;
 }
 
-function pagerDutyDestination(config: Config, secrets: SecretReader, agents: HttpAgents) {
+function pagerDutyDestination(config: Config, secrets: SecretReader, agents: HttpAgents, logger: Logger) {
   const pagerduty = config.pagerduty;
   if (pagerduty === undefined) return undefined;
   return createPagerDutyDestination({
@@ -123,6 +138,7 @@ function pagerDutyDestination(config: Config, secrets: SecretReader, agents: Htt
     notifyOn: pagerduty.notifyOn,
     agents,
     perAttemptTimeoutMs: config.httpTimeoutMs,
+    logger,
   });
 }
 

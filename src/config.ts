@@ -38,6 +38,8 @@ export interface Config {
   readonly deadlineMarginMs: number;
   /** The longest any single HTTP attempt may take. */
   readonly httpTimeoutMs: number;
+  /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
+  readonly idempotencyTable: string | undefined;
 }
 
 export interface PagerDutyConfig {
@@ -108,6 +110,7 @@ const KNOWN = [
   'GENERIC_NOTIFY_ON',
   'WEBHOOK_SIGNING_SECRET',
   'WEBHOOK_SIGNING_SECRET_ARN',
+  'IDEMPOTENCY_TABLE',
   ...WATCHER_KNOWN,
 ] as const;
 const OUR_PREFIXES = [
@@ -119,6 +122,7 @@ const OUR_PREFIXES = [
   'PAGERDUTY_',
   'GENERIC_',
   'SESSION_',
+  'IDEMPOTENCY_',
   'WATCH_',
   'WATCHER_',
   'DIGEST_',
@@ -204,6 +208,9 @@ const EnvSchema = z.object({
   // A short shared secret can be brute-forced from one captured request.
   WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
+  IDEMPOTENCY_TABLE: z.optional(
+    z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
+  ),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -238,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookSigning: secretRef('WEBHOOK_SIGNING', e.WEBHOOK_SIGNING_SECRET, e.WEBHOOK_SIGNING_SECRET_ARN),
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
+    idempotencyTable: e.IDEMPOTENCY_TABLE,
   });
 }
 

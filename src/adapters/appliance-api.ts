@@ -180,6 +180,7 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
     maxDelayMs: options.retry?.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
     perAttemptTimeoutMs: options.perAttemptTimeoutMs ?? RETRY_DEFAULTS.perAttemptTimeoutMs,
     classify,
+    target: 'appliance',
     onBudgetExhausted: () =>
       new SourceApiError('budget-exhausted', `backup appliance: no time left to ${what}`, { retryable: true }),
     onRetry: ({ attempt, delayMs, error }: { attempt: number; delayMs: number; error: unknown }) =>

@@ -2,7 +2,7 @@ import { meetsThreshold, type NotifyOn, outcomeOf, severityOf } from '../core/co
 import { renderGeneric } from '../core/render/generic.ts';
 import type { Destination } from '../ports.ts';
 import type { HttpAgents } from './http-client.ts';
-import { bodyReason, postWebhook, type WebhookAnswer } from './webhook-delivery.ts';
+import { bodyReason, postWebhook, type WebhookAnswer, type WebhookPostOptions } from './webhook-delivery.ts';
 
 /** Any 2xx is an acceptance; anything else that is not retried (429/5xx are) is a refusal. */
 export function interpretGeneric(status: number, body: string): WebhookAnswer {
@@ -18,6 +18,7 @@ export function createGenericDestination(options: {
   agents?: HttpAgents;
   perAttemptTimeoutMs: number;
   retry?: { baseDelayMs?: number; maxAttempts?: number };
+  logger?: WebhookPostOptions['logger'];
 }): Destination {
   return {
     name: 'generic',
@@ -34,6 +35,7 @@ export function createGenericDestination(options: {
         perAttemptTimeoutMs: options.perAttemptTimeoutMs,
         interpret: interpretGeneric,
         ...(options.retry ? { retry: options.retry } : {}),
+        logger: options.logger,
       });
       return undefined;
     },

@@ -1,4 +1,5 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { countAttempt } from '../attempts.ts';
 import type { Deadline } from '../ports.ts';
 
 /**
@@ -170,6 +171,8 @@ export interface RetryOptions extends BackoffOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Wall clock for HTTP-date Retry-After values. */
   readonly now?: () => number;
+  /** What the attempts are counted as in the invocation's summary line ("appliance", "slack"); uncounted when absent. */
+  readonly target?: string;
   /** Told before each sleep, e.g. to log the retry. */
   readonly onRetry?: (info: { readonly attempt: number; readonly delayMs: number; readonly error: unknown }) => void;
 }
@@ -190,6 +193,7 @@ export async function withRetry<T>(fn: (attempt: Attempt) => Promise<T>, options
     // Only reachable on attempt 1: later attempts are checked before their sleep.
     if (remaining < minAttemptMs) throw options.onBudgetExhausted();
     const timeoutMs = Math.max(1, Math.floor(Math.min(perAttemptTimeoutMs, remaining)));
+    if (options.target !== undefined) countAttempt(options.target);
     let error: unknown;
     const controller = new AbortController();
     const timer = setTimeout(

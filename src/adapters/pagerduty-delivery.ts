@@ -1,7 +1,7 @@
 import { type PagerDutyOptions, pagerDutyEvent } from '../core/render/pagerduty.ts';
 import type { Destination } from '../ports.ts';
 import type { HttpAgents } from './http-client.ts';
-import { bodyReason, postWebhook, type WebhookAnswer } from './webhook-delivery.ts';
+import { bodyReason, postWebhook, type WebhookAnswer, type WebhookPostOptions } from './webhook-delivery.ts';
 
 /** PagerDuty answers 202 when it accepts an event; 400 means the event is invalid (permanent); 429/5xx are retried. */
 export function interpretPagerDuty(status: number, body: string): WebhookAnswer {
@@ -24,6 +24,7 @@ export function createPagerDutyDestination(options: {
   agents?: HttpAgents;
   perAttemptTimeoutMs: number;
   retry?: { baseDelayMs?: number; maxAttempts?: number };
+  logger?: WebhookPostOptions['logger'];
 }): Destination {
   return {
     name: 'pagerduty',
@@ -43,6 +44,7 @@ export function createPagerDutyDestination(options: {
         perAttemptTimeoutMs: options.perAttemptTimeoutMs,
         interpret: interpretPagerDuty,
         ...(options.retry ? { retry: options.retry } : {}),
+        logger: options.logger,
       });
       return undefined;
     },

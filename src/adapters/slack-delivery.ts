@@ -9,7 +9,7 @@ import {
 import { renderSlack } from '../core/render/slack.ts';
 import type { Destination } from '../ports.ts';
 import type { HttpAgents } from './http-client.ts';
-import { bodyReason, postWebhook, type WebhookAnswer } from './webhook-delivery.ts';
+import { bodyReason, postWebhook, type WebhookAnswer, type WebhookPostOptions } from './webhook-delivery.ts';
 
 // Not @slack/webhook: its errors drop the response headers (so a 429's Retry-After is lost), it never retries 429,
 // and its timeout is per client, not per attempt inside our deadline; it would add 15 KB to do less than postWebhook.
@@ -32,6 +32,7 @@ export function createSlackDestination(options: {
   agents?: HttpAgents;
   perAttemptTimeoutMs: number;
   retry?: { baseDelayMs?: number; maxAttempts?: number };
+  logger?: WebhookPostOptions['logger'];
 }): Destination {
   return {
     name: 'slack',
@@ -50,6 +51,7 @@ export function createSlackDestination(options: {
         perAttemptTimeoutMs: options.perAttemptTimeoutMs,
         interpret: interpretSlack,
         ...(options.retry ? { retry: options.retry } : {}),
+        logger: options.logger,
       });
       return undefined;
     },

@@ -9,7 +9,7 @@ import {
 import type { TeamsMention } from '../core/render/teams.ts';
 import type { Destination } from '../ports.ts';
 import type { HttpAgents } from './http-client.ts';
-import { bodyReason, postWebhook, type WebhookAnswer } from './webhook-delivery.ts';
+import { bodyReason, postWebhook, type WebhookAnswer, type WebhookPostOptions } from './webhook-delivery.ts';
 
 /** Teams Workflows answers 202 (or 200) when it accepts; 404 means the workflow was deleted or its URL revoked. */
 export function interpretTeams(status: number, body: string): WebhookAnswer {
@@ -29,6 +29,7 @@ export function createTeamsDestination(options: {
   agents?: HttpAgents;
   perAttemptTimeoutMs: number;
   retry?: { baseDelayMs?: number; maxAttempts?: number };
+  logger?: WebhookPostOptions['logger'];
 }): Destination {
   return {
     name: 'teams',
@@ -49,6 +50,7 @@ export function createTeamsDestination(options: {
         perAttemptTimeoutMs: options.perAttemptTimeoutMs,
         interpret: interpretTeams,
         ...(options.retry ? { retry: options.retry } : {}),
+        logger: options.logger,
       });
       return undefined;
     },

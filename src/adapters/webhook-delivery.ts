@@ -18,6 +18,8 @@ export interface WebhookPostOptions {
   /** Reads a 2xx–4xx answer; 429 and 5xx never reach it (they are retried). */
   readonly interpret: (status: number, body: string) => WebhookAnswer;
   readonly retry?: { readonly baseDelayMs?: number; readonly maxAttempts?: number };
+  /** Told about each retry (destination name, attempt, delay and status only: never the URL). */
+  readonly logger?: { warn(message: string, ...attributes: Record<string, unknown>[]): void } | undefined;
 }
 
 class WebhookStatusError extends Error {
@@ -66,7 +68,19 @@ export async function postWebhook(options: WebhookPostOptions): Promise<void> {
       {
         deadline: options.deadline,
         classify,
+        target: options.destination,
         perAttemptTimeoutMs: options.perAttemptTimeoutMs,
+        onRetry: ({ attempt, delayMs, error }) =>
+          options.logger?.warn('webhook post failed; retrying', {
+            destination: options.destination,
+            attempt,
+            delayMs,
+            statusCode: error instanceof WebhookStatusError ? error.status : undefined,
+            reason:
+              error instanceof WebhookStatusError
+                ? error.reason
+                : ((error as { code?: string }).code ?? (error as Error).name),
+          }),
         ...(options.retry?.baseDelayMs === undefined ? {} : { baseDelayMs: options.retry.baseDelayMs }),
         ...(options.retry?.maxAttempts === undefined ? {} : { maxAttempts: options.retry.maxAttempts }),
         onBudgetExhausted: () =>

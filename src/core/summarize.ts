@@ -27,6 +27,8 @@ interface CountRow {
 }
 
 const NO_RANK = SEVERITY_ORDER.length;
+// The largest epoch milliseconds a Date can hold (ECMA-262 §21.4.1.22); toISOString() throws past it.
+const MAX_TIME_MS = 8.64e15;
 
 /** Parses an ISO-8601 timestamp to epoch ms, reading a date-time without a zone as UTC; NaN when unusable. */
 export function parseTimestamp(value: string | null | undefined): number {
@@ -101,8 +103,9 @@ export function createSummaryBuilder(sessionId: string): LogSink<Summary> {
     let end = start;
     const duration = parseDuration(item.executionDuration);
     if (duration !== null) {
-      // A negative duration would end the step before it began: ignore it rather than shrink the session.
-      if (duration > 0) end = start + duration;
+      // A negative duration would end the step before it began, and one past the end of time could not be shown as a
+      // date: ignore both rather than shrink the session or fail the message.
+      if (duration > 0 && start + duration <= MAX_TIME_MS) end = start + duration;
     } else {
       logTime ??= parseTimestamp(item.logTime);
       if (logTime > start) end = logTime;

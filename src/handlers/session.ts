@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { type AttemptCounts, countingAttempts } from '../attempts.ts';
 import type { Runtime } from '../compose.ts';
 import type { SessionRequest, TriggerKind } from '../core/trigger.ts';
 import { deadlineFrom } from '../deadline.ts';
@@ -24,18 +25,22 @@ export async function notifyLogged(
   const { logger } = runtime;
   logger.appendKeys({ sessionId: request.sessionId, requestId: context.awsRequestId, ...keys });
   const started = Date.now();
+  const attempts: AttemptCounts = {};
   try {
-    const result = await notifySession(runtime, request, deadlineFrom(context, runtime.config.deadlineMarginMs));
+    const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
+    const result = await countingAttempts(attempts, () => notifySession(runtime, request, deadline));
     logger.info('notification sent', {
       outcome: result.outcome,
       destinations: result.delivered,
       ...(result.skipped ? { skipped: result.skipped } : {}),
+      attempts,
       durationMs: Date.now() - started,
       ...(result.problem ? { problem: result.problem.failure } : {}),
     });
     return result;
   } catch (error) {
     logger.error('notification failed', {
+      attempts,
       durationMs: Date.now() - started,
       retryable: isTransient(error),
       error: error as Error,

@@ -71,6 +71,7 @@ describe('the packaged deployment', () => {
         'BACKUP_API_URL',
         'BACKUP_API_VERSION',
         'GENERIC_WEBHOOK_SECRET_ARN',
+        'IDEMPOTENCY_TABLE',
         'PAGERDUTY_NOTIFY_ON',
         'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
         'POWERTOOLS_LOG_LEVEL',
@@ -83,11 +84,24 @@ describe('the packaged deployment', () => {
         'TEAMS_WEBHOOK_SECRET_ARN',
         'WEBHOOK_SIGNING_SECRET_ARN',
       ]);
-      // The environment the template sets is one the notifier's own config accepts.
-      expect(() => loadConfig(env)).not.toThrow();
+      // The environment the template sets is one the notifier's own config accepts (a !Ref stands for a table name).
+      const resolved = Object.fromEntries(
+        Object.entries(env).map(([key, value]) => [key, typeof value === 'string' ? value : 'resolved-at-deploy']),
+      );
+      expect(() => loadConfig(resolved)).not.toThrow();
       for (const [key, value] of Object.entries(env)) {
         if (key.endsWith('_SECRET_ARN')) expect(value).toMatch(/^arn:aws:secretsmanager:/);
       }
+      expect(env.IDEMPOTENCY_TABLE).toEqual({ Ref: 'IdempotencyTable' });
+    });
+
+    it('keeps delivery records in an on-demand table keyed by id, expiring on expiration', () => {
+      expect(resource('IdempotencyTable').Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      });
     });
   });
 
@@ -110,6 +124,24 @@ describe('the packaged deployment', () => {
         expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
       }
       expect(asList(secretStatements[0]?.Resource)).toHaveLength(6);
+    });
+
+    it('may read and write delivery records in its own table only', () => {
+      const dynamo = statements().filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+      const idempotency = dynamo.filter(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt('IdempotencyTable')),
+      );
+      expect(idempotency).toHaveLength(1);
+      expect(idempotency[0]?.Action).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ]);
+      // Every DynamoDB statement names one of the project's own tables.
+      for (const statement of dynamo) {
+        expect([getAtt('IdempotencyTable'), getAtt('WatcherStateTable')]).toContainEqual(statement.Resource);
+      }
     });
 
     it('scopes queue actions to its own queue and its failure queue', () => {
@@ -236,7 +268,11 @@ describe('the packaged deployment', () => {
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       });
-      const dynamo = statements().filter((st) => asList(st.Action).some((a) => a.startsWith('dynamodb:')));
+      const dynamo = statements().filter(
+        (st) =>
+          asList(st.Action).some((a) => a.startsWith('dynamodb:')) &&
+          JSON.stringify(st.Resource) === JSON.stringify(getAtt('WatcherStateTable')),
+      );
       expect(dynamo).toEqual([
         expect.objectContaining({
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],

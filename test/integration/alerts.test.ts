@@ -37,6 +37,12 @@ function cardOf(h: Harness, i = 0): TeamsMessage['attachments'][0]['content'] {
 const pagerDutyEvents = (h: Harness) => h.sink.postsTo('pagerduty').map((p) => p.json as Record<string, unknown>);
 const logs = (h: Harness) => h.output.join('');
 
+/** The same policy failing again the next night. */
+const nextNightFailure = () => {
+  const log = sampleLog('77').log ?? [];
+  return sampleFromLog('79', 'Nightly-Azure-VMs', log.length, () => log);
+};
+
 /** A success of the policy session 77 failed for: the next night's run. */
 const nextNightSuccess = () => {
   const log = sampleLog('38').log ?? [];
@@ -251,14 +257,16 @@ describe('who is told, and how loudly', () => {
   });
 
   describe('PagerDuty', () => {
-    it('triggers one critical incident per failing policy, keyed by appliance host and policy', async () => {
+    it('triggers one critical incident per failing policy, keyed by appliance host and policy, night after night', async () => {
       const h = await start(
         pagerDuty({ SESSION_URL_TEMPLATE: 'https://appliance.example.com/#/sessions/{sessionId}' }),
       );
       const host = new URL(h.emulator.url).host;
 
+      h.emulator.addSession(nextNightFailure());
+
       const result = await h.invoke({ sessionId: '77' });
-      await h.invoke({ sessionId: '77' });
+      await h.invoke({ sessionId: '79' });
 
       expect(result).toMatchObject({ delivered: ['slack', 'teams', 'pagerduty'] });
       const [first, second] = pagerDutyEvents(h);

@@ -196,6 +196,20 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('delivery records', () => {
+    it('keeps them in memory unless IDEMPOTENCY_TABLE names a table', () => {
+      expect(loadConfig(base).idempotencyTable).toBeUndefined();
+      expect(loadConfig({ ...base, IDEMPOTENCY_TABLE: 'notifier-prod-deliveries' }).idempotencyTable).toBe(
+        'notifier-prod-deliveries',
+      );
+    });
+
+    it('rejects a table name DynamoDB would refuse, and a misspelt variable', () => {
+      expect(configError({ ...base, IDEMPOTENCY_TABLE: 'no spaces' }).message).toContain('IDEMPOTENCY_TABLE');
+      expect(configError({ ...base, IDEMPOTENCY_TABEL: 'deliveries' }).message).toContain('IDEMPOTENCY_TABEL');
+    });
+  });
+
   it('fails on an unknown variable with our prefix, catching typos', () => {
     expect(configError({ ...base, BACKUP_API_TOKN: 'x' }).message).toContain('BACKUP_API_TOKN');
   });

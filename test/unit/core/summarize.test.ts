@@ -196,6 +196,16 @@ describe('summarize', () => {
       expect(summary.endedAt).toBe('2020-01-01T00:00:10.000Z');
     });
 
+    it('ignores a duration that would end the step past the last representable date (found by fuzzing)', () => {
+      const summary = summarize('1', {
+        log: [
+          step('Success', { executionStartTime: '1970-01-01T00:00:00.000Z', executionDuration: 8_640_000_000_000_001 }),
+        ],
+      });
+      expect(summary.durationMs).toBe(0);
+      expect(summary.endedAt).toBe('1970-01-01T00:00:00.000Z');
+    });
+
     it('ignores a logTime earlier than the start when the duration is unparseable', () => {
       const summary = summarize('1', {
         log: [
