@@ -1,8 +1,13 @@
-import { meetsThreshold, type NotifyOn, outcomeOf, severityOf } from '../core/context.ts';
+import type { NotifyOn } from '../core/context.ts';
 import { renderGeneric } from '../core/render/generic.ts';
 import type { Destination } from '../ports.ts';
-import type { HttpAgents } from './http-client.ts';
-import { bodyReason, postWebhook, type WebhookAnswer, type WebhookPostOptions } from './webhook-delivery.ts';
+import {
+  bodyReason,
+  postWebhook,
+  thresholdSkip,
+  type WebhookAnswer,
+  type WebhookTransport,
+} from './webhook-delivery.ts';
 
 /** Any 2xx is an acceptance; anything else that is not retried (429/5xx are) is a refusal. */
 export function interpretGeneric(status: number, body: string): WebhookAnswer {
@@ -10,32 +15,26 @@ export function interpretGeneric(status: number, body: string): WebhookAnswer {
 }
 
 /** A generic JSON webhook destination posting the version-1 summary body (docs/generic-webhook.schema.json). */
-export function createGenericDestination(options: {
-  webhookUrl: () => Promise<string>;
-  /** The appliance's host, reported as `source.appliance`. */
-  appliance: string;
-  notifyOn: NotifyOn;
-  agents?: HttpAgents;
-  perAttemptTimeoutMs: number;
-  retry?: { baseDelayMs?: number; maxAttempts?: number };
-  logger?: WebhookPostOptions['logger'];
-}): Destination {
+export function createGenericDestination(
+  options: WebhookTransport & {
+    webhookUrl: () => Promise<string>;
+    /** The appliance's host, reported as `source.appliance`. */
+    appliance: string;
+    notifyOn: NotifyOn;
+  },
+): Destination {
   return {
     name: 'generic',
     async post(notification, deadline) {
-      if (!meetsThreshold(severityOf(notification), options.notifyOn)) {
-        return { skipped: `GENERIC_NOTIFY_ON=${options.notifyOn} and the session is ${outcomeOf(notification)}` };
-      }
+      const skip = thresholdSkip('GENERIC_NOTIFY_ON', options.notifyOn, notification);
+      if (skip) return skip;
       await postWebhook({
+        ...options,
         destination: 'generic',
         url: await options.webhookUrl(),
         payload: renderGeneric(notification, options.appliance),
         deadline,
-        agents: options.agents,
-        perAttemptTimeoutMs: options.perAttemptTimeoutMs,
         interpret: interpretGeneric,
-        ...(options.retry ? { retry: options.retry } : {}),
-        logger: options.logger,
       });
       return undefined;
     },

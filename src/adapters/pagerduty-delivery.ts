@@ -1,7 +1,6 @@
 import { type PagerDutyOptions, pagerDutyEvent } from '../core/render/pagerduty.ts';
 import type { Destination } from '../ports.ts';
-import type { HttpAgents } from './http-client.ts';
-import { bodyReason, postWebhook, type WebhookAnswer, type WebhookPostOptions } from './webhook-delivery.ts';
+import { bodyReason, postWebhook, type WebhookAnswer, type WebhookTransport } from './webhook-delivery.ts';
 
 /** PagerDuty answers 202 when it accepts an event; 400 means the event is invalid (permanent); 429/5xx are retried. */
 export function interpretPagerDuty(status: number, body: string): WebhookAnswer {
@@ -15,17 +14,15 @@ export function interpretPagerDuty(status: number, body: string): WebhookAnswer 
  * A PagerDuty Events API v2 destination: triggers an incident per failing policy, resolves it on the policy's next
  * success, and skips everything else (see core/render/pagerduty.ts).
  */
-export function createPagerDutyDestination(options: {
-  routingKey: () => Promise<string>;
-  eventsUrl: string;
-  /** The appliance's host: the events' `source` and part of their dedup key. */
-  source: string;
-  notifyOn: PagerDutyOptions['notifyOn'];
-  agents?: HttpAgents;
-  perAttemptTimeoutMs: number;
-  retry?: { baseDelayMs?: number; maxAttempts?: number };
-  logger?: WebhookPostOptions['logger'];
-}): Destination {
+export function createPagerDutyDestination(
+  options: WebhookTransport & {
+    routingKey: () => Promise<string>;
+    eventsUrl: string;
+    /** The appliance's host: the events' `source` and part of their dedup key. */
+    source: string;
+    notifyOn: PagerDutyOptions['notifyOn'];
+  },
+): Destination {
   return {
     name: 'pagerduty',
     async post(notification, deadline) {
@@ -36,15 +33,12 @@ export function createPagerDutyDestination(options: {
       });
       if ('skipped' in decided) return decided;
       await postWebhook({
+        ...options,
         destination: 'pagerduty',
         url: options.eventsUrl,
         payload: decided.event,
         deadline,
-        agents: options.agents,
-        perAttemptTimeoutMs: options.perAttemptTimeoutMs,
         interpret: interpretPagerDuty,
-        ...(options.retry ? { retry: options.retry } : {}),
-        logger: options.logger,
       });
       return undefined;
     },
