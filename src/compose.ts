@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import { type Credentials, createApplianceClient } from './adapters/appliance-api.ts';
 import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './adapters/delivery-store.ts';
+import { createGenericDestination } from './adapters/generic-delivery.ts';
 import { createAgents, type HttpAgents } from './adapters/http-client.ts';
 import { type DeliveryStore, withIdempotency } from './adapters/idempotent-destination.ts';
+import { createPagerDutyDestination } from './adapters/pagerduty-delivery.ts';
 import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
 import { createSlackDestination } from './adapters/slack-delivery.ts';
 import { createTeamsDestination } from './adapters/teams-delivery.ts';
@@ -10,7 +12,7 @@ import { type Config, type CredentialsRef, loggerEnv, type SecretRef } from './c
 import { SecretError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
-import { registerSecret } from './redact.ts';
+import { hostOf, registerSecret } from './redact.ts';
 
 /** Everything an invocation needs, built once per container and reused while it is warm. */
 export interface Runtime extends NotifyDeps {
@@ -38,7 +40,7 @@ export function createRuntime(
 ): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams, config.webhookSigning]) {
+  for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
@@ -68,11 +70,23 @@ export function createRuntime(
         webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
+        ...config.alerting.slack,
         logger,
       }),
     config.teams &&
       createTeamsDestination({
         webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
+        agents: webhookAgents,
+        perAttemptTimeoutMs: config.httpTimeoutMs,
+        ...config.alerting.teams,
+        logger,
+      }),
+    pagerDutyDestination(config, secrets, webhookAgents, logger),
+    config.generic &&
+      createGenericDestination({
+        webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets),
+        appliance: hostOf(config.api.baseUrl),
+        notifyOn: config.alerting.generic.notifyOn,
         agents: webhookAgents,
         perAttemptTimeoutMs: config.httpTimeoutMs,
         logger,
@@ -92,7 +106,14 @@ export function createRuntime(
   const signing = config.webhookSigning;
   const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
 
-  return { config, logger, source, destinations: idempotent, signingSecret };
+  return {
+    config,
+    logger,
+    source,
+    destinations: idempotent,
+    signingSecret,
+    sessionUrlTemplate: config.sessionUrlTemplate,
+  };
 }
 
 async function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Promise<string> {
@@ -105,6 +126,32 @@ async function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Prom
     );
   }
   return value;
+}
+
+function pagerDutyDestination(config: Config, secrets: SecretReader, agents: HttpAgents, logger: Logger) {
+  const pagerduty = config.pagerduty;
+  if (pagerduty === undefined) return undefined;
+  return createPagerDutyDestination({
+    routingKey: () => resolveRoutingKey(pagerduty.routingKey, secrets),
+    eventsUrl: pagerduty.eventsUrl,
+    source: hostOf(config.api.baseUrl),
+    notifyOn: pagerduty.notifyOn,
+    agents,
+    perAttemptTimeoutMs: config.httpTimeoutMs,
+    logger,
+  });
+}
+
+async function resolveRoutingKey(ref: SecretRef, secrets: SecretReader): Promise<string> {
+  if (ref.kind === 'value') return ref.value;
+  const key = (await secrets.getSecretString(ref.arn)).trim();
+  registerSecret(key);
+  if (!/^[A-Za-z0-9]{20,64}$/.test(key)) {
+    throw new SecretError(
+      `secret ${ref.arn} (PAGERDUTY_ROUTING_KEY_SECRET_ARN) must hold the routing key as plain text`,
+    );
+  }
+  return key;
 }
 
 function registerCredentials(ref: CredentialsRef): void {

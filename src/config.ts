@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import type { MentionOn, NotifyOn } from './core/context.ts';
+import type { TeamsMention } from './core/render/teams.ts';
 import { ConfigError } from './errors.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
@@ -22,6 +24,14 @@ export interface Config {
   };
   readonly slack: SecretRef | undefined;
   readonly teams: SecretRef | undefined;
+  /** PagerDuty Events API v2 (on-call paging): the routing key, the endpoint, and which sessions trigger. */
+  readonly pagerduty: PagerDutyConfig | undefined;
+  /** A generic JSON webhook receiving the versioned summary (docs/generic-webhook.schema.json). */
+  readonly generic: SecretRef | undefined;
+  /** Who hears about what, and who is pinged, per destination. */
+  readonly alerting: AlertingConfig;
+  /** A console link per session, e.g. "https://appliance/#/sessions/{sessionId}". */
+  readonly sessionUrlTemplate: string | undefined;
   /** The shared secret that signs HTTP webhook requests; undefined when the HTTP trigger is not set up. */
   readonly webhookSigning: SecretRef | undefined;
   /** Kept free at the end of every invocation so it can fail cleanly instead of being killed. */
@@ -31,6 +41,26 @@ export interface Config {
   /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
   readonly idempotencyTable: string | undefined;
 }
+
+export interface PagerDutyConfig {
+  readonly routingKey: SecretRef;
+  readonly eventsUrl: string;
+  /** "failures" (default): only failed sessions trigger; "problems": warnings trigger too. */
+  readonly notifyOn: Exclude<NotifyOn, 'all'>;
+}
+
+export interface AlertingConfig {
+  readonly slack: { readonly notifyOn: NotifyOn; readonly mention: string | undefined; readonly mentionOn: MentionOn };
+  readonly teams: {
+    readonly notifyOn: NotifyOn;
+    readonly mention: TeamsMention | undefined;
+    readonly mentionOn: MentionOn;
+  };
+  readonly generic: { readonly notifyOn: NotifyOn };
+}
+
+/** PagerDuty's Events API v2 endpoint. */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 // The scheduled watcher's variables (issue 7), read by loadWatcherConfig below.
 const WATCHER_KNOWN = [
@@ -64,6 +94,20 @@ const KNOWN = [
   'TEAMS_WEBHOOK_SECRET_ARN',
   'NOTIFIER_DEADLINE_MARGIN_MS',
   'NOTIFIER_HTTP_TIMEOUT_MS',
+  'SESSION_URL_TEMPLATE',
+  'SLACK_NOTIFY_ON',
+  'SLACK_MENTION_ON_FAILURE',
+  'SLACK_MENTION_ON',
+  'TEAMS_NOTIFY_ON',
+  'TEAMS_MENTION_ON_FAILURE',
+  'TEAMS_MENTION_ON',
+  'PAGERDUTY_ROUTING_KEY',
+  'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
+  'PAGERDUTY_EVENTS_URL',
+  'PAGERDUTY_NOTIFY_ON',
+  'GENERIC_WEBHOOK_URL',
+  'GENERIC_WEBHOOK_SECRET_ARN',
+  'GENERIC_NOTIFY_ON',
   'WEBHOOK_SIGNING_SECRET',
   'WEBHOOK_SIGNING_SECRET_ARN',
   'IDEMPOTENCY_TABLE',
@@ -75,6 +119,9 @@ const OUR_PREFIXES = [
   'TEAMS_',
   'NOTIFIER_',
   'WEBHOOK_',
+  'PAGERDUTY_',
+  'GENERIC_',
+  'SESSION_',
   'IDEMPOTENCY_',
   'WATCH_',
   'WATCHER_',
@@ -96,6 +143,18 @@ const flag = z._default(
   ),
   false,
 );
+const notifyOn = z._default(
+  z.enum(['all', 'problems', 'failures'], { error: 'must be all, problems or failures' }),
+  'all',
+);
+const mentionOn = z._default(z.enum(['failures', 'problems'], { error: 'must be failures or problems' }), 'failures');
+// One or more Slack mention tokens: a user group, a user, or @here/@channel; nothing else can ride along.
+const SLACK_MENTION =
+  /^(?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)(?: (?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)){0,9}$/;
+// "UPN or Entra object ID|Display Name": plain characters only, since the name is placed verbatim inside <at>…</at>.
+const TEAMS_MENTION =
+  /^(?:[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\|[\p{L}\p{N}][\p{L}\p{N} .'’()-]{0,99}$/u;
+const sessionUrlTemplate = z.pipe(httpUrl, z.string().check(z.includes('{sessionId}', 'must contain {sessionId}')));
 const millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
 
@@ -119,6 +178,33 @@ const EnvSchema = z.object({
   TEAMS_WEBHOOK_SECRET_ARN: z.optional(arn),
   NOTIFIER_DEADLINE_MARGIN_MS: millis(1_500),
   NOTIFIER_HTTP_TIMEOUT_MS: millis(10_000),
+  SESSION_URL_TEMPLATE: z.optional(sessionUrlTemplate),
+  SLACK_NOTIFY_ON: notifyOn,
+  SLACK_MENTION_ON_FAILURE: z.optional(
+    z.string().check(z.regex(SLACK_MENTION, 'must be Slack mentions such as <!subteam^S0123ABC> or <@U0123ABC>')),
+  ),
+  SLACK_MENTION_ON: mentionOn,
+  TEAMS_NOTIFY_ON: notifyOn,
+  TEAMS_MENTION_ON_FAILURE: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(TEAMS_MENTION, 'must be "UPN or Entra object ID|Display Name", e.g. alice@contoso.com|Alice Smith'),
+      ),
+  ),
+  TEAMS_MENTION_ON: mentionOn,
+  PAGERDUTY_ROUTING_KEY: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9]{20,64}$/, 'must be a PagerDuty integration (routing) key')),
+  ),
+  PAGERDUTY_ROUTING_KEY_SECRET_ARN: z.optional(arn),
+  PAGERDUTY_EVENTS_URL: z._default(httpUrl, PAGERDUTY_EVENTS_URL),
+  PAGERDUTY_NOTIFY_ON: z._default(
+    z.enum(['problems', 'failures'], { error: 'must be problems or failures' }),
+    'failures',
+  ),
+  GENERIC_WEBHOOK_URL: z.optional(httpUrl),
+  GENERIC_WEBHOOK_SECRET_ARN: z.optional(arn),
+  GENERIC_NOTIFY_ON: notifyOn,
   // A short shared secret can be brute-forced from one captured request.
   WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
@@ -154,6 +240,8 @@ export function loadConfig(env: Env = process.env): Config {
       insecureTls: e.BACKUP_API_INSECURE_TLS,
     }),
     ...destinationsFrom(e),
+    alerting: alertingFrom(e),
+    sessionUrlTemplate: e.SESSION_URL_TEMPLATE,
     webhookSigning: secretRef('WEBHOOK_SIGNING', e.WEBHOOK_SIGNING_SECRET, e.WEBHOOK_SIGNING_SECRET_ARN),
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
@@ -181,20 +269,50 @@ function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {
   return { kind: 'password', username: e.BACKUP_API_USERNAME, password: e.BACKUP_API_PASSWORD };
 }
 
-function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 'teams'> {
+function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 'teams' | 'pagerduty' | 'generic'> {
   const slack = secretRef('SLACK_WEBHOOK', e.SLACK_WEBHOOK_URL, e.SLACK_WEBHOOK_SECRET_ARN);
   const teams = secretRef('TEAMS_WEBHOOK', e.TEAMS_WEBHOOK_URL, e.TEAMS_WEBHOOK_SECRET_ARN);
-  if (!slack && !teams) {
+  const routingKey = secretRef(
+    'PAGERDUTY_ROUTING_KEY',
+    e.PAGERDUTY_ROUTING_KEY,
+    e.PAGERDUTY_ROUTING_KEY_SECRET_ARN,
+    'PAGERDUTY_ROUTING_KEY',
+  );
+  const generic = secretRef('GENERIC_WEBHOOK', e.GENERIC_WEBHOOK_URL, e.GENERIC_WEBHOOK_SECRET_ARN);
+  if (!slack && !teams && !routingKey && !generic) {
     throw new ConfigError(
-      'no destination configured: set SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET_ARN, and/or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_SECRET_ARN',
+      'no destination configured: set SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET_ARN, and/or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_SECRET_ARN, and/or PAGERDUTY_ROUTING_KEY(_SECRET_ARN), and/or GENERIC_WEBHOOK_URL(_SECRET_ARN)',
     );
   }
-  return { slack, teams };
+  const pagerduty = routingKey && {
+    routingKey,
+    eventsUrl: e.PAGERDUTY_EVENTS_URL,
+    notifyOn: e.PAGERDUTY_NOTIFY_ON,
+  };
+  return { slack, teams, pagerduty, generic };
 }
 
-function secretRef(prefix: string, url: string | undefined, secretArn: string | undefined): SecretRef | undefined {
+function alertingFrom(e: z.infer<typeof EnvSchema>): AlertingConfig {
+  const [id = '', name = ''] = e.TEAMS_MENTION_ON_FAILURE?.split('|') ?? [];
+  return {
+    slack: { notifyOn: e.SLACK_NOTIFY_ON, mention: e.SLACK_MENTION_ON_FAILURE, mentionOn: e.SLACK_MENTION_ON },
+    teams: {
+      notifyOn: e.TEAMS_NOTIFY_ON,
+      mention: e.TEAMS_MENTION_ON_FAILURE ? { id, name: name.trim() } : undefined,
+      mentionOn: e.TEAMS_MENTION_ON,
+    },
+    generic: { notifyOn: e.GENERIC_NOTIFY_ON },
+  };
+}
+
+/** `plain` names the variable holding the value itself, for the error when both it and the ARN are set. */
+function secretRef(
+  prefix: string,
+  url: string | undefined,
+  secretArn: string | undefined,
+  plain = prefix === 'WEBHOOK_SIGNING' ? `${prefix}_SECRET` : `${prefix}_URL`,
+): SecretRef | undefined {
   if (url && secretArn) {
-    const plain = prefix === 'WEBHOOK_SIGNING' ? `${prefix}_SECRET` : `${prefix}_URL`;
     throw new ConfigError(`contradictory configuration: set only one of ${plain}, ${prefix}_SECRET_ARN`);
   }
   if (url) return { kind: 'value', value: url };

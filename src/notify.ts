@@ -1,16 +1,32 @@
+import { outcomeOf, type SessionOutcome, sessionContextFrom } from './core/context.ts';
+import type { JobSession } from './core/job-session.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
-import type { Notification, ProblemReport, Severity } from './core/summary.ts';
+import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
 import type { SessionRequest } from './core/trigger.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
 
+export { outcomeOf } from './core/context.ts';
+
 /** The overall result a caller (and the summary log line) reports. */
-export type Outcome = 'succeeded' | 'warning' | 'failed' | 'canceled' | 'running' | 'unknown' | 'empty' | 'unreadable';
+export type Outcome = SessionOutcome;
 
 export interface NotifyDeps {
   readonly source: SessionLogSource;
   readonly destinations: readonly Destination[];
+  /** SESSION_URL_TEMPLATE, e.g. "https://appliance/#/sessions/{sessionId}": adds a link to every message. */
+  readonly sessionUrlTemplate?: string | undefined;
+  /** How long the session call may still run once the log is read; default SESSION_GRACE_MS. */
+  readonly sessionGraceMs?: number;
 }
+
+export interface NotifyOptions {
+  /** The session as the caller already has it (e.g. from the session list): then it is not read again. */
+  readonly session?: JobSession | undefined;
+}
+
+/** Once the log is in, the session call (name, times, status) gets this much longer before the message goes without it. */
+export const SESSION_GRACE_MS = 2_000;
 
 export interface NotifyResult {
   readonly sessionId: string;
@@ -19,16 +35,9 @@ export interface NotifyResult {
   readonly delivered: readonly string[];
   /** Set when the log could not be read and the alert says so instead. */
   readonly problem: ProblemReport | undefined;
+  /** Destinations whose policy (e.g. SLACK_NOTIFY_ON=failures) left this session out, and why; absent when none did. */
+  readonly skipped?: readonly { readonly destination: string; readonly reason: string }[];
 }
-
-const OUTCOME_OF: Record<Severity, Outcome> = {
-  failed: 'failed',
-  warning: 'warning',
-  unknown: 'unknown',
-  canceled: 'canceled',
-  running: 'running',
-  success: 'succeeded',
-};
 
 // Failures that another attempt cannot fix: the alert names them instead of going silent.
 const REPORTABLE = new Set([
@@ -49,13 +58,24 @@ export async function notifySession(
   deps: NotifyDeps,
   request: SessionRequest,
   deadline: Deadline,
+  options: NotifyOptions = {},
 ): Promise<NotifyResult> {
-  const notification = await readNotification(deps.source, request, deadline);
+  const notification = await readNotification(deps, request, deadline, options.session);
   const results = await Promise.allSettled(
     deps.destinations.map((destination) => destination.post(notification, deadline)),
   );
 
-  const delivered = deps.destinations.filter((_, i) => results[i]?.status === 'fulfilled').map((d) => d.name);
+  const delivered: string[] = [];
+  const skipped: { destination: string; reason: string }[] = [];
+  deps.destinations.forEach((destination, i) => {
+    const r = results[i];
+    if (r?.status !== 'fulfilled') return;
+    if (typeof r.value === 'object' && r.value !== null && 'skipped' in r.value) {
+      skipped.push({ destination: destination.name, reason: r.value.skipped });
+    } else {
+      delivered.push(destination.name);
+    }
+  });
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length > 0) throw deliveryFailure(failures, delivered);
 
@@ -64,17 +84,45 @@ export async function notifySession(
     outcome: outcomeOf(notification),
     delivered,
     problem: notification.kind === 'problem' ? notification.problem : undefined,
+    ...(skipped.length > 0 ? { skipped } : {}),
   };
 }
 
-/** The outcome word for a notification: the worst step status, "empty" for no log entries, "unreadable" for a problem. */
-export function outcomeOf(notification: Notification): Outcome {
-  if (notification.kind === 'problem') return 'unreadable';
-  const worst = notification.summary.worst;
-  return worst === null ? 'empty' : OUTCOME_OF[worst];
+/**
+ * Reads the log and, in parallel, the session itself, so the context costs no extra round trip. The session call is
+ * best effort: when it fails (or is still running SESSION_GRACE_MS after the log is in) the message says the name is unknown.
+ */
+async function readNotification(
+  deps: NotifyDeps,
+  request: SessionRequest,
+  deadline: Deadline,
+  known: JobSession | undefined,
+): Promise<Notification> {
+  const { source } = deps;
+  let graceEnd = Number.POSITIVE_INFINITY;
+  // Once the log is in, no new session attempt may start after the grace period.
+  const sessionDeadline: Deadline = { remainingMs: () => Math.min(deadline.remainingMs(), graceEnd - Date.now()) };
+  const jobSession: Promise<JobSession | undefined> =
+    known !== undefined || !source.getSession
+      ? Promise.resolve(known)
+      : source.getSession(request.sessionId, sessionDeadline).catch(() => undefined);
+
+  const log = await readLogOrProblem(source, request, deadline).finally(() => {
+    graceEnd = Date.now() + (deps.sessionGraceMs ?? SESSION_GRACE_MS);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, graceEnd - Date.now()), undefined);
+  });
+  const found = await Promise.race([jobSession, late]).finally(() => clearTimeout(timer));
+  const session: SessionContext = sessionContextFrom(request.sessionId, found, {
+    policyName: request.policyName,
+    urlTemplate: deps.sessionUrlTemplate,
+  });
+  return { ...log, session };
 }
 
-async function readNotification(
+async function readLogOrProblem(
   source: SessionLogSource,
   request: SessionRequest,
   deadline: Deadline,

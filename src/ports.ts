@@ -1,3 +1,4 @@
+import type { JobSession } from './core/job-session.ts';
 import type { LogItem } from './core/session-log.ts';
 import type { Notification } from './core/summary.ts';
 
@@ -22,12 +23,24 @@ export interface SessionLogSource {
    * Throws SourceApiError (see errors.ts) when the appliance cannot give the log.
    */
   readLog<T>(sessionId: string, deadline: Deadline, createSink: () => LogSink<T>): Promise<T>;
+  /** Reads the session itself (policy name, type, times, overall status); optional: without it messages lack the name. */
+  getSession?(sessionId: string, deadline: Deadline): Promise<JobSession>;
 }
 
-/** A chat destination (Slack, Teams): renders the notification in its own format and posts it once. */
+/** What a destination reports when it chose not to post (the session is below its threshold). */
+export interface Skipped {
+  /** Why, safe to log, e.g. "TEAMS_NOTIFY_ON=failures and the session finished with warnings". */
+  readonly skipped: string;
+}
+
+/** A destination (Slack, Teams, PagerDuty, a generic webhook): renders the notification in its own format and posts it once. */
 export interface Destination {
   /** A name safe to log ("slack", "teams"): never the webhook URL. */
   readonly name: string;
-  /** Throws DeliveryError (see errors.ts) when the destination refuses or stays unreachable. */
-  post(notification: Notification, deadline: Deadline): Promise<void>;
+  /**
+   * Posts, or resolves to `Skipped` when this destination's policy says the session is not for it.
+   * Throws DeliveryError (see errors.ts) when the destination refuses or stays unreachable.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a destination that posted simply returns; only a skip says more.
+  post(notification: Notification, deadline: Deadline): Promise<void | Skipped>;
 }

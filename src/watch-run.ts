@@ -144,7 +144,9 @@ export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<Wat
     let outcome: Outcome;
     try {
       const policyName = candidate.session.backupJobInfo?.policyName ?? undefined;
-      outcome = (await notifySession(deps.notify, { sessionId: candidate.id, policyName }, deadline)).outcome;
+      // The listed session is passed on, so the notifier does not read it again (one log read per session).
+      const request = { sessionId: candidate.id, policyName };
+      outcome = (await notifySession(deps.notify, request, deadline, { session: candidate.session })).outcome;
     } catch (error) {
       const retryable = !(error instanceof NotifierError) || error.retryable;
       fail('watcher could not notify about a session', error, retryable);

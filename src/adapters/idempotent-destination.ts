@@ -67,12 +67,14 @@ export function withIdempotency(
         destination: destination.name,
         outcome: outcomeOf(notification),
       };
-      const attempt: PostAttempt = { posted: false, failure: undefined };
+      const attempt: PostAttempt = { posted: false, failure: undefined, skipped: undefined };
       const lambdaLike = { getRemainingTimeInMillis: () => Math.max(1, deadline.remainingMs() + store.graceMs) };
       let result: unknown;
       try {
         result = await post(key, lambdaLike, notification, deadline, attempt);
       } catch (error) {
+        // The destination's policy left this session out: nothing was posted, so nothing is recorded (the record is deleted).
+        if (attempt.skipped !== undefined) return { skipped: attempt.skipped };
         // The post itself failed: rethrow its error, not the store's (the record is deleted, or expires in progress).
         if (attempt.failure !== undefined) throw attempt.failure.error;
         if (attempt.posted) {
@@ -80,7 +82,7 @@ export function withIdempotency(
             destination: destination.name,
             reason: reasonOf(error),
           });
-          return;
+          return undefined;
         }
         if (isNamed(error, 'IdempotencyAlreadyInProgressError')) {
           throw new DeliveryError(
@@ -103,6 +105,7 @@ export function withIdempotency(
           sentAt: typeof result === 'object' && result !== null && 'sentAt' in result ? result.sentAt : undefined,
         });
       }
+      return undefined;
     },
   };
 }
@@ -110,6 +113,16 @@ export function withIdempotency(
 interface PostAttempt {
   posted: boolean;
   failure: { readonly error: unknown } | undefined;
+  /** Set when the destination skipped the session (below its threshold): the reason, passed on to the caller. */
+  skipped: string | undefined;
+}
+
+/** Thrown inside the idempotent function for a skip, so Powertools deletes the in-progress record instead of completing it. */
+class SkippedSignal extends Error {
+  constructor() {
+    super('skipped by the destination policy');
+    this.name = 'SkippedSignal';
+  }
 }
 
 type IdempotentPost = (
@@ -132,11 +145,16 @@ async function idempotentPost(destination: Destination, store: DeliveryStore): P
     deadline: Deadline,
     attempt: PostAttempt,
   ): Promise<{ sentAt: string }> => {
+    let answer: Awaited<ReturnType<Destination['post']>>;
     try {
-      await destination.post(notification, deadline);
+      answer = await destination.post(notification, deadline);
     } catch (error) {
       attempt.failure = { error };
       throw error;
+    }
+    if (typeof answer === 'object' && answer !== null && 'skipped' in answer) {
+      attempt.skipped = answer.skipped;
+      throw new SkippedSignal();
     }
     attempt.posted = true;
     return { sentAt: new Date().toISOString() };

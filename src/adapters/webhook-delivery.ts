@@ -1,5 +1,7 @@
+import { meetsThreshold, type NotifyOn, outcomeOf, severityOf } from '../core/context.ts';
+import type { Notification } from '../core/summary.ts';
 import { DeliveryError, NotifierError } from '../errors.ts';
-import type { Deadline } from '../ports.ts';
+import type { Deadline, Skipped } from '../ports.ts';
 import { hostOf, redact } from '../redact.ts';
 import { type HttpAgents, httpRequest } from './http-client.ts';
 import { isTransientNetworkError, isTransientStatus, type RetryVerdict, withRetry } from './http-retry.ts';
@@ -7,19 +9,38 @@ import { isTransientNetworkError, isTransientStatus, type RetryVerdict, withRetr
 /** How a destination reads a webhook's answer: accepted, or refused with a reason safe to log. */
 export type WebhookAnswer = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface WebhookPostOptions {
+/** How every webhook destination sends: the transport settings compose.ts gives Slack, Teams, PagerDuty and generic. */
+export interface WebhookTransport {
+  readonly agents?: HttpAgents | undefined;
+  readonly perAttemptTimeoutMs: number;
+  readonly retry?: { readonly baseDelayMs?: number; readonly maxAttempts?: number };
+  /** Told about each retry (destination name, attempt, delay and status only: never the URL). */
+  readonly logger?: { warn(message: string, ...attributes: Record<string, unknown>[]): void } | undefined;
+}
+
+export interface WebhookPostOptions extends WebhookTransport {
   /** Safe-to-log name of the destination ("slack", "teams"). */
   readonly destination: string;
   readonly url: string;
   readonly payload: unknown;
   readonly deadline: Deadline;
-  readonly agents: HttpAgents | undefined;
-  readonly perAttemptTimeoutMs: number;
   /** Reads a 2xx–4xx answer; 429 and 5xx never reach it (they are retried). */
   readonly interpret: (status: number, body: string) => WebhookAnswer;
-  readonly retry?: { readonly baseDelayMs?: number; readonly maxAttempts?: number };
-  /** Told about each retry (destination name, attempt, delay and status only: never the URL). */
-  readonly logger?: { warn(message: string, ...attributes: Record<string, unknown>[]): void } | undefined;
+}
+
+/** A chat webhook's refusal: 403/404/410 mean the webhook was revoked or disabled (Slack no_service, Teams 404). */
+export function chatRefusal(status: number, body: string): WebhookAnswer {
+  const gone = status === 404 || status === 410 || status === 403;
+  return {
+    ok: false,
+    reason: gone ? `${bodyReason(status, body)} (webhook revoked or disabled)` : bodyReason(status, body),
+  };
+}
+
+/** The skip a destination reports when the notification is below its `variable` threshold, else undefined. */
+export function thresholdSkip(variable: string, notifyOn: NotifyOn, notification: Notification): Skipped | undefined {
+  if (meetsThreshold(severityOf(notification), notifyOn)) return undefined;
+  return { skipped: `${variable}=${notifyOn} and the session is ${outcomeOf(notification)}` };
 }
 
 class WebhookStatusError extends Error {

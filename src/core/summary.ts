@@ -52,7 +52,29 @@ export interface ProblemReport {
   readonly detail: string;
 }
 
-/** What a destination renders: a log summary, or a report that the log could not be read. */
+/**
+ * What the appliance says about the session itself (`GET /jobSessions/{id}`), plus what the event and config add.
+ * Every field is null when unknown: the session call failed, or the appliance left it out.
+ */
+export interface SessionContext {
+  /** The policy (job) name, from the event when it carried one, else `backupJobInfo.policyName`. */
+  readonly policyName: string | null;
+  /** The appliance's label for the session type, e.g. "Policy Backup" (`localizedType`). */
+  readonly type: string | null;
+  /** The appliance's own overall status of the session, verbatim (e.g. "Error"). */
+  readonly status: string | null;
+  /** ISO start and stop times of the whole session. */
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  /** The appliance's `executionDuration`, in ms, when it gave a usable one. */
+  readonly durationMs: number | null;
+  /** Link to the session in the appliance console (SESSION_URL_TEMPLATE), when configured. */
+  readonly url: string | null;
+  /** Whether the session call answered; false means name, type and status are unknown, not absent. */
+  readonly fetched: boolean;
+}
+
+/** What a destination renders: a log summary, or a report that the log could not be read; `session` adds context. */
 export type Notification =
-  | { readonly kind: 'summary'; readonly summary: Summary }
-  | { readonly kind: 'problem'; readonly problem: ProblemReport };
+  | { readonly kind: 'summary'; readonly summary: Summary; readonly session?: SessionContext }
+  | { readonly kind: 'problem'; readonly problem: ProblemReport; readonly session?: SessionContext };

@@ -6,7 +6,18 @@ const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 // Slack's mrkdwn escapes are undone for display only; the payload itself keeps them.
-const unescapeSlack = (text: string) => text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+// Localised times (Slack's <!date^…|fallback>, Teams' {{DATE()}} {{TIME()}}) are shown in this terminal's time zone.
+const localTime = (iso: string) => new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+const unescapeSlack = (text: string) =>
+  text
+    .replace(/<!date\^(\d+)\^[^|>]*\|[^>]*>/g, (_m, unix: string) =>
+      localTime(new Date(Number(unix) * 1000).toISOString()),
+    )
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+const showTeamsText = (text: string) =>
+  text.replace(/\{\{DATE\(([^,)]+), SHORT\)\}\} \{\{TIME\(\1\)\}\}/g, (_m, iso: string) => localTime(iso));
 
 /** Renders a Slack Block Kit payload as indented terminal lines. */
 export function showSlack(payload: unknown): string {
@@ -43,7 +54,7 @@ export function showTeams(payload: unknown): string {
   const walk = (elements: unknown[]) => {
     for (const el of elements) {
       if (!isObject(el)) continue;
-      if (el.type === 'TextBlock') lines.push(`  ${str(el.text)}`);
+      if (el.type === 'TextBlock') lines.push(`  ${showTeamsText(str(el.text))}`);
       else if (el.type === 'FactSet') {
         for (const f of asArray(el.facts)) if (isObject(f)) lines.push(`  ${str(f.title)}: ${str(f.value)}`);
       } else if (el.type === 'Container') walk(asArray(el.items));

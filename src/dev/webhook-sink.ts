@@ -31,10 +31,15 @@ export interface WebhookSink {
   close(): Promise<void>;
 }
 
-// What the real services answer on success: Slack "200 ok", Teams Workflows "202 Accepted".
+// What the real services answer on success: Slack "200 ok", Teams Workflows and PagerDuty "202 Accepted".
 const DEFAULT_REPLY: Record<string, SinkReply> = {
   slack: { status: 200, body: 'ok' },
   teams: { status: 202, body: '' },
+  pagerduty: {
+    status: 202,
+    headers: { 'content-type': 'application/json' },
+    body: '{"status":"success","message":"Event processed"}',
+  },
 };
 
 /** Starts a local chat-webhook sink on 127.0.0.1 (port 0) that records every POST; `onPost` sees each one. */

@@ -32,6 +32,7 @@ export async function notifyLogged(
     logger.info('notification sent', {
       outcome: result.outcome,
       destinations: result.delivered,
+      ...(result.skipped ? { skipped: result.skipped } : {}),
       attempts,
       durationMs: Date.now() - started,
       ...(result.problem ? { problem: result.problem.failure } : {}),

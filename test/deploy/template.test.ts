@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 
 // The packaged CloudFormation template, as `npm run package` (osls, offline, fake credentials) writes it.
 type Resource = { Type: string; Properties: Record<string, unknown>; Condition?: string };
@@ -69,12 +70,25 @@ describe('the packaged deployment', () => {
         'BACKUP_API_SECRET_ARN',
         'BACKUP_API_URL',
         'BACKUP_API_VERSION',
+        'GENERIC_WEBHOOK_SECRET_ARN',
         'IDEMPOTENCY_TABLE',
+        'PAGERDUTY_NOTIFY_ON',
+        'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
         'POWERTOOLS_LOG_LEVEL',
+        'SESSION_URL_TEMPLATE',
+        'SLACK_MENTION_ON_FAILURE',
+        'SLACK_NOTIFY_ON',
         'SLACK_WEBHOOK_SECRET_ARN',
+        'TEAMS_MENTION_ON_FAILURE',
+        'TEAMS_NOTIFY_ON',
         'TEAMS_WEBHOOK_SECRET_ARN',
         'WEBHOOK_SIGNING_SECRET_ARN',
       ]);
+      // The environment the template sets is one the notifier's own config accepts (a !Ref stands for a table name).
+      const resolved = Object.fromEntries(
+        Object.entries(env).map(([key, value]) => [key, typeof value === 'string' ? value : 'resolved-at-deploy']),
+      );
+      expect(() => loadConfig(resolved)).not.toThrow();
       for (const [key, value] of Object.entries(env)) {
         if (key.endsWith('_SECRET_ARN')) expect(value).toMatch(/^arn:aws:secretsmanager:/);
       }
@@ -106,10 +120,10 @@ describe('the packaged deployment', () => {
       expect(secretStatements).toHaveLength(1);
       expect(secretStatements[0]?.Action).toEqual(['secretsmanager:GetSecretValue']);
       const text = JSON.stringify(secretStatements[0]?.Resource);
-      for (const name of ['appliance', 'signing', 'slack', 'teams']) {
+      for (const name of ['appliance', 'signing', 'slack', 'teams', 'pagerduty', 'generic']) {
         expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
       }
-      expect(asList(secretStatements[0]?.Resource)).toHaveLength(4);
+      expect(asList(secretStatements[0]?.Resource)).toHaveLength(6);
     });
 
     it('may read and write delivery records in its own table only', () => {

@@ -82,7 +82,7 @@ describe('handler', () => {
 
       expect(result).toMatchObject({ outcome: 'failed' });
       const slack = h.sink.postsTo('slack')[0]?.json as { text: string; blocks: unknown[] };
-      expect(slack.text).toMatch(/^❌ Failed/);
+      expect(slack.text).toMatch(/^❌ Nightly-Azure-VMs failed — session 77/);
       expect(JSON.stringify(slack.blocks)).toContain("Snapshot backup of 'db-01' has failed");
       expect(JSON.stringify(slack.blocks).indexOf('Failed steps')).toBeLessThan(
         JSON.stringify(slack.blocks).indexOf('Warnings'),
@@ -103,13 +103,14 @@ describe('handler', () => {
   });
 
   describe('with an empty log', () => {
-    it('says the session has no log entries', async () => {
+    it('reports the appliance verdict (canceled) and that no step ran', async () => {
       const h = await start();
 
       const result = await h.invoke({ sessionId: '60' });
 
-      expect(result).toMatchObject({ outcome: 'empty' });
-      expect(slackText(h)).toContain('No log entries');
+      expect(result).toMatchObject({ outcome: 'canceled' });
+      expect(slackText(h)).toContain('Dev-Sandbox-VMs was canceled — session 60');
+      expect(slackText(h)).toContain('0 steps');
     });
   });
 

@@ -64,6 +64,23 @@ describe('exactly-once delivery with a DynamoDB table (dynalite)', () => {
     expect(h.output.join('')).toContain('already delivered; not posting again');
   });
 
+  it('passes a destination policy skip through and records nothing for it (SLACK_NOTIFY_ON)', async () => {
+    const table = `deliveries-${++tableCount}`;
+    await dynamo.createTable(table);
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+    harness = await startHarness({ IDEMPOTENCY_TABLE: table, SLACK_NOTIFY_ON: 'failures' });
+
+    const result = await harness.invoke({ sessionId: '52' });
+
+    expect(result).toMatchObject({
+      delivered: ['teams'],
+      skipped: [{ destination: 'slack', reason: 'SLACK_NOTIFY_ON=failures and the session is warning' }],
+    });
+    expect(harness.sink.postsTo('slack')).toHaveLength(0);
+    const items = await dynamo.items(table);
+    expect(items.map((item) => String(item.id))).toEqual([expect.stringMatching(/^delivery#/)]);
+  });
+
   it('retries only the destination that failed: the retry posts Slack once and Teams not again', async () => {
     const { h } = await startWithTable();
     // Three 503s use up the first invocation's attempts at Slack.

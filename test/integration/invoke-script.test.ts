@@ -17,8 +17,8 @@ describe('npm run invoke', () => {
     expect(stdout).toContain('appliance: emulator, destinations: local sink');
     expect(stdout).toContain('"batchItemFailures": []');
     expect(stdout).toContain('slack received');
-    expect(stdout).toContain('SUCCEEDED: SESSION 38');
-    expect(stdout).toContain('FAILED: SESSION 77');
+    expect(stdout).toContain('DAILY-TW-VM2 SUCCEEDED — SESSION 38');
+    expect(stdout).toContain('NIGHTLY-AZURE-VMS FAILED — SESSION 77');
   });
 
   it('signs HTTP samples with the local secret, or sends them as stored with --as-is (a 401)', async () => {

@@ -113,4 +113,39 @@ describe('TLS opt-out', () => {
 
     expect(harness.output.join('')).toContain('BACKUP_API_INSECURE_TLS is true');
   });
+
+  describe('the PagerDuty routing key', () => {
+    const PAGERDUTY_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/pagerduty-AbCdEf';
+    const KEY = 'R0uting0Key0FromSecret0123456789';
+
+    async function startWithRoutingKey(secretString: string): Promise<Harness> {
+      secretsManager = await startSecretsManager({ [PAGERDUTY_ARN]: secretString });
+      vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', secretsManager.url);
+      harness = await startHarness((sink) => ({
+        PAGERDUTY_ROUTING_KEY_SECRET_ARN: PAGERDUTY_ARN,
+        PAGERDUTY_EVENTS_URL: `${sink.url}/pagerduty/v2/enqueue`,
+      }));
+      return harness;
+    }
+
+    it('is read from its secret (plain text, trimmed), sent to PagerDuty and never logged', async () => {
+      const h = await startWithRoutingKey(`${KEY}\n`);
+
+      await h.invoke({ sessionId: '77' });
+
+      expect(h.sink.postsTo('pagerduty')[0]?.json).toMatchObject({ routing_key: KEY, event_action: 'trigger' });
+      expect(h.output.join('')).not.toContain(KEY);
+    });
+
+    it('fails naming the variable, not the value, when the secret holds something else', async () => {
+      const h = await startWithRoutingKey('{"routing_key":"R0uting0Key0FromSecret0123456789"}');
+
+      const error = await h.invoke({ sessionId: '77' }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toContain('PAGERDUTY_ROUTING_KEY_SECRET_ARN');
+      expect((error as Error).message).not.toContain(KEY);
+      expect(h.output.join('')).not.toContain(KEY);
+    });
+  });
 });

@@ -6,13 +6,13 @@ import {
   StateStoreError,
   type WatcherStateStore,
 } from '../../src/adapters/watcher-state.ts';
-import { type DynamoLocal, startDynamoLocal } from '../support/dynamo-local.ts';
+import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 
-let dynamo: DynamoLocal;
+let dynamo: LocalDynamo;
 let tables = 0;
 
 beforeAll(async () => {
-  dynamo = await startDynamoLocal();
+  dynamo = await startLocalDynamo();
 });
 afterAll(async () => {
   await dynamo.close();

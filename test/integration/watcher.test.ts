@@ -8,7 +8,7 @@ import { type RecordedPost, startWebhookSink, type WebhookSink } from '../../src
 import { createLogger } from '../../src/logger.ts';
 import type { WatchReport } from '../../src/watch-run.ts';
 import { createWatcherHandler, createWatcherRuntime } from '../../src/watcher.ts';
-import { type DynamoLocal, startDynamoLocal } from '../support/dynamo-local.ts';
+import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 
 const USER = { username: 'watcher', password: 'watcher-Passw0rd-2718' };
@@ -20,11 +20,11 @@ const SCHEDULED: unknown = JSON.parse(
 );
 const DIGEST: unknown = JSON.parse(readFileSync(new URL('../../events/watcher-digest.json', import.meta.url), 'utf8'));
 
-let dynamo: DynamoLocal;
+let dynamo: LocalDynamo;
 let tableCount = 0;
 
 beforeAll(async () => {
-  dynamo = await startDynamoLocal();
+  dynamo = await startLocalDynamo();
   // The watcher builds its own DynamoDB client; the SDK reads the endpoint from here, as it would in a local stack.
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
 });

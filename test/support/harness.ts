@@ -24,12 +24,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+type EnvOverrides = Record<string, string | undefined>;
+
 /**
  * Starts the appliance emulator and the webhook sink on 127.0.0.1 and builds the real handler against them.
- * `env` overrides or removes (undefined) variables of the default configuration: password auth, Slack and Teams.
+ * `env` overrides or removes (undefined) variables of the default configuration: password auth, Slack and Teams;
+ * pass a function to point variables at the sink (e.g. PAGERDUTY_EVENTS_URL).
  */
 export async function startHarness(
-  env: Record<string, string | undefined> = {},
+  envOrFactory: EnvOverrides | ((sink: WebhookSink) => EnvOverrides) = {},
   emulatorOptions: ApplianceEmulatorOptions = {},
   overrides: { secrets?: SecretReader } = {},
 ): Promise<Harness> {
@@ -38,6 +41,7 @@ export async function startHarness(
     ...emulatorOptions,
   });
   const sink = await startWebhookSink();
+  const env = typeof envOrFactory === 'function' ? envOrFactory(sink) : envOrFactory;
   const merged: Record<string, string | undefined> = {
     BACKUP_API_URL: emulator.url,
     BACKUP_API_USERNAME: USERNAME,

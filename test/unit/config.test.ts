@@ -107,6 +107,95 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('alerting', () => {
+    it('defaults to telling every destination about every session, pinging nobody', () => {
+      const config = loadConfig(base);
+      expect(config.alerting).toEqual({
+        slack: { notifyOn: 'all', mention: undefined, mentionOn: 'failures' },
+        teams: { notifyOn: 'all', mention: undefined, mentionOn: 'failures' },
+        generic: { notifyOn: 'all' },
+      });
+      expect(config.pagerduty).toBeUndefined();
+      expect(config.generic).toBeUndefined();
+      expect(config.sessionUrlTemplate).toBeUndefined();
+    });
+
+    it('reads thresholds, mentions and the console link', () => {
+      const config = loadConfig({
+        ...base,
+        SLACK_NOTIFY_ON: 'problems',
+        TEAMS_NOTIFY_ON: 'failures',
+        SLACK_MENTION_ON_FAILURE: '<!subteam^S0123ABC> <@U0456DEF>',
+        SLACK_MENTION_ON: 'problems',
+        TEAMS_MENTION_ON_FAILURE: '0f8fad5b-d9cb-469f-a165-70867728950e|Ops On-Call',
+        SESSION_URL_TEMPLATE: 'https://appliance.example.com/#/sessions/{sessionId}',
+      });
+      expect(config.alerting.slack).toEqual({
+        notifyOn: 'problems',
+        mention: '<!subteam^S0123ABC> <@U0456DEF>',
+        mentionOn: 'problems',
+      });
+      expect(config.alerting.teams).toEqual({
+        notifyOn: 'failures',
+        mention: { id: '0f8fad5b-d9cb-469f-a165-70867728950e', name: 'Ops On-Call' },
+        mentionOn: 'failures',
+      });
+      expect(config.sessionUrlTemplate).toBe('https://appliance.example.com/#/sessions/{sessionId}');
+    });
+
+    it.each([
+      ['SLACK_NOTIFY_ON', 'errors'],
+      ['SLACK_MENTION_ON_FAILURE', '@oncall'],
+      ['SLACK_MENTION_ON_FAILURE', '<!subteam^S0123ABC> <http://evil|click>'],
+      ['TEAMS_MENTION_ON_FAILURE', 'Alice Smith'],
+      ['TEAMS_MENTION_ON_FAILURE', 'alice@contoso.com|<at>Everyone</at>'],
+      ['TEAMS_MENTION_ON', 'always'],
+      ['SESSION_URL_TEMPLATE', 'https://appliance.example.com/#/sessions/'],
+      ['PAGERDUTY_NOTIFY_ON', 'all'],
+    ])('rejects %s=%s, naming the variable', (name, value) => {
+      expect(configError({ ...base, [name]: value }).message).toContain(name);
+    });
+  });
+
+  describe('PagerDuty and the generic webhook', () => {
+    const KEY = 'R0uting0Key0Config0123456789abcd';
+
+    it('pages through the default Events API v2 endpoint on failures only', () => {
+      expect(loadConfig({ ...base, PAGERDUTY_ROUTING_KEY: KEY }).pagerduty).toEqual({
+        routingKey: { kind: 'value', value: KEY },
+        eventsUrl: 'https://events.pagerduty.com/v2/enqueue',
+        notifyOn: 'failures',
+      });
+    });
+
+    it('accepts PagerDuty or the generic webhook as the only destination', () => {
+      const only = { BACKUP_API_URL: base.BACKUP_API_URL, BACKUP_API_TOKEN: base.BACKUP_API_TOKEN };
+      expect(loadConfig({ ...only, PAGERDUTY_ROUTING_KEY_SECRET_ARN: ARN }).pagerduty?.routingKey).toEqual({
+        kind: 'secret',
+        arn: ARN,
+      });
+      expect(loadConfig({ ...only, GENERIC_WEBHOOK_URL: 'https://tool.example.com/hook' }).generic).toEqual({
+        kind: 'value',
+        value: 'https://tool.example.com/hook',
+      });
+    });
+
+    it('rejects a malformed routing key without echoing it, and contradictory key sources', () => {
+      const error = configError({ ...base, PAGERDUTY_ROUTING_KEY: 'short-secret!' });
+      expect(error.message).toContain('PAGERDUTY_ROUTING_KEY');
+      expect(error.message).not.toContain('short-secret');
+      expect(
+        configError({ ...base, PAGERDUTY_ROUTING_KEY: KEY, PAGERDUTY_ROUTING_KEY_SECRET_ARN: ARN }).message,
+      ).toContain('PAGERDUTY_ROUTING_KEY, PAGERDUTY_ROUTING_KEY_SECRET_ARN');
+    });
+
+    it('catches typos in the new prefixes', () => {
+      expect(configError({ ...base, PAGERDUTY_ROUTNG_KEY: 'x' }).message).toContain('PAGERDUTY_ROUTNG_KEY');
+      expect(configError({ ...base, GENERIC_WEBHOOK: 'x' }).message).toContain('GENERIC_WEBHOOK');
+      expect(configError({ ...base, SESSION_URL: 'x' }).message).toContain('SESSION_URL');
+    });
+  });
+
   describe('delivery records', () => {
     it('keeps them in memory unless IDEMPOTENCY_TABLE names a table', () => {
       expect(loadConfig(base).idempotencyTable).toBeUndefined();

@@ -1,6 +1,7 @@
+import { headlineOf, sessionTimes, severityOf } from '../context.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
-import type { Notification, ProblemReport, ProblemStep, Summary } from '../summary.ts';
+import type { Notification, ProblemReport, ProblemStep, SessionContext, Summary } from '../summary.ts';
 import { formatDuration, formatUtcTime } from '../timespan.ts';
 import { escapeSlackText, escapeToFit, sanitizeSlackPlainText, truncate } from './escape.ts';
 
@@ -11,12 +12,30 @@ export interface SlackText {
   readonly emoji?: boolean;
 }
 
+/** A link button (Block Kit `button` with a `url`): opens the session in the appliance console. */
+export interface SlackLinkButton {
+  readonly type: 'button';
+  readonly text: SlackText;
+  readonly url: string;
+  readonly action_id: string;
+}
+
 /** The Block Kit blocks this renderer emits (a subset of Slack's). */
 export type SlackBlock =
   | { readonly type: 'header'; readonly text: SlackText }
   | { readonly type: 'section'; readonly text: SlackText }
   | { readonly type: 'section'; readonly fields: readonly SlackText[] }
-  | { readonly type: 'context'; readonly elements: readonly SlackText[] };
+  | { readonly type: 'context'; readonly elements: readonly SlackText[] }
+  | { readonly type: 'actions'; readonly elements: readonly SlackLinkButton[] };
+
+/** What the Slack destination decided for this message: whom to ping (trusted, validated config), if anyone. */
+export interface SlackRenderOptions {
+  /** e.g. "<!subteam^S0123>" or "<@U0123>": inserted verbatim, outside all escaped text. */
+  readonly mention?: string | undefined;
+}
+
+/** Slack caps a button's URL at 3,000 characters. */
+const MAX_BUTTON_URL = 3_000;
 
 /** A Slack incoming-webhook payload: Block Kit blocks plus the plain-language fallback used by notifications. */
 export interface SlackMessage {
@@ -55,8 +74,53 @@ const mrkdwn = (text: string): SlackText => ({ type: 'mrkdwn', text });
 const fitSlack = (text: string, max: number): string => escapeToFit(text, max, escapeSlackText);
 
 /** Renders a notification as a Slack Block Kit message that stays within Slack's limits for any input size. */
-export function renderSlack(notification: Notification): SlackMessage {
-  return notification.kind === 'problem' ? renderProblem(notification.problem) : renderSummary(notification.summary);
+export function renderSlack(notification: Notification, options: SlackRenderOptions = {}): SlackMessage {
+  return notification.kind === 'problem'
+    ? renderProblem(notification, notification.problem)
+    : renderSummary(notification, notification.summary, options.mention);
+}
+
+/**
+ * A time every reader sees in their own time zone, with the UTC time as the fallback for clients that cannot localise:
+ * `<!date^1710205204^{date_short_pretty} at {time}|2024-03-12 01:00:04 UTC>`.
+ */
+export function slackLocalTime(iso: string): string {
+  const unix = Math.floor(Date.parse(iso) / 1000);
+  return `<!date^${unix}^{date_short_pretty} at {time}|${formatUtcTime(iso)}>`;
+}
+
+function timesLine(notification: Notification): SlackBlock | undefined {
+  const { startedAt, endedAt } = sessionTimes(notification);
+  const parts = [
+    startedAt === null ? undefined : `Started ${slackLocalTime(startedAt)}`,
+    endedAt === null ? undefined : `ended ${slackLocalTime(endedAt)}`,
+  ].filter((p) => p !== undefined);
+  return parts.length === 0 ? undefined : { type: 'context', elements: [mrkdwn(parts.join(' · '))] };
+}
+
+function linkButton(session: SessionContext | undefined): SlackBlock | undefined {
+  if (!session?.url || session.url.length > MAX_BUTTON_URL) return undefined;
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Open session in console', emoji: true },
+        url: session.url,
+        action_id: 'open-session',
+      },
+    ],
+  };
+}
+
+function jobField(session: SessionContext | undefined): SlackText {
+  if (!session?.policyName) {
+    return mrkdwn(`*Job*
+_unknown${session?.fetched ? '' : ' (session details unavailable)'}_`);
+  }
+  const type = session.type ? ` (${fitSlack(session.type, 100)})` : '';
+  return mrkdwn(`*Job*
+${fitSlack(session.policyName, 300)}${type}`);
 }
 
 function header(text: string): SlackBlock {
@@ -66,34 +130,33 @@ function header(text: string): SlackBlock {
   };
 }
 
-function renderSummary(summary: Summary): SlackMessage {
-  const outcome = describeOutcome(summary.worst);
+function renderSummary(notification: Notification, summary: Summary, mention: string | undefined): SlackMessage {
+  const outcome = describeOutcome(severityOf(notification));
   const session = fitSlack(summary.sessionId, 100);
-  const duration = summary.durationMs === null ? 'unknown' : formatDuration(summary.durationMs);
-  const base: SlackBlock[] = [
-    header(`${outcome.emoji} ${outcome.words}: session ${truncate(summary.sessionId, 100)}`),
-    {
-      type: 'section',
-      fields: [
-        mrkdwn(`*Outcome*\n${outcome.emoji} ${outcome.words}`),
-        mrkdwn(`*Session*\n${session}`),
-        mrkdwn(`*Steps*\n${fitSlack(describeSteps(summary, 1_000), 1_000)}`),
-        mrkdwn(`*Duration*\n${duration}`),
-      ],
-    },
+  const { durationMs } = sessionTimes(notification);
+  const context = notification.session;
+  const headline = truncate(headlineOf(notification), 400);
+  const fields = [
+    jobField(context),
+    mrkdwn(`*Outcome*\n${outcome.emoji} ${outcome.words}`),
+    mrkdwn(`*Session*\n${session}`),
+    mrkdwn(`*Steps*\n${fitSlack(describeSteps(summary, 1_000), 1_000)}`),
+    mrkdwn(`*Duration*\n${durationMs === null ? 'unknown' : formatDuration(durationMs)}`),
   ];
-  if (summary.startedAt !== null && summary.endedAt !== null) {
-    base.push({
-      type: 'context',
-      elements: [mrkdwn(`Started ${formatUtcTime(summary.startedAt)} · ended ${formatUtcTime(summary.endedAt)}`)],
-    });
-  }
-  const text = fallback(summary, `${outcome.emoji} ${outcome.words}`);
+  if (context?.status) fields.push(mrkdwn(`*Appliance status*\n${fitSlack(context.status, 100)}`));
+  const base: SlackBlock[] = [header(headline)];
+  // The mention is trusted config (validated in config.ts), placed outside every escaped text.
+  if (mention) base.push({ type: 'section', text: mrkdwn(`🔔 ${mention} please take a look.`) });
+  base.push({ type: 'section', fields });
+  const times = timesLine(notification);
+  if (times) base.push(times);
+  const link = linkButton(context);
+  const text = fallback(summary, headline, mention);
   for (const detail of DETAIL_LEVELS) {
-    const blocks = [...base, ...problemBlocks(summary, detail)];
+    const blocks = [...base, ...problemBlocks(summary, detail), ...(link ? [link] : [])];
     if (withinLimits(blocks)) return { text, blocks };
   }
-  return { text, blocks: base };
+  return { text, blocks: [...base, ...(link ? [link] : [])] };
 }
 
 function problemBlocks(summary: Summary, detail: Detail): SlackBlock[] {
@@ -140,7 +203,9 @@ export function slackBlockChars(blocks: readonly SlackBlock[]): number {
   for (const block of blocks) {
     if ('text' in block) total += block.text.text.length;
     if ('fields' in block) for (const field of block.fields) total += field.text.length;
-    if ('elements' in block) for (const element of block.elements) total += element.text.length;
+    if ('elements' in block) {
+      for (const element of block.elements) total += 'url' in element ? element.text.text.length : element.text.length;
+    }
   }
   return total;
 }
@@ -149,25 +214,33 @@ function withinLimits(blocks: readonly SlackBlock[]): boolean {
   return blocks.length <= SLACK_LIMITS.blocks && slackBlockChars(blocks) <= SLACK_LIMITS.totalBlockChars;
 }
 
-/** The notification text: one plain-language line plus the first problems, escaped like everything else. */
-function fallback(summary: Summary, outcome: string): string {
+/** The notification text: the headline, the step counts and the first problems, escaped; the mention leads unescaped. */
+function fallback(summary: Summary, headline: string, mention: string | undefined): string {
   const duration = summary.durationMs === null ? '' : `, ${formatDuration(summary.durationMs)}`;
-  const line = `${outcome}: session ${summary.sessionId} (${describeSteps(summary, 300)}${duration})`;
+  const line = `${headline} (${describeSteps(summary, 300)}${duration})`;
   const first = summary.problems.slice(0, 3).map((p) => `${p.status}: ${truncate(p.message, 200)}`);
   const text = first.length > 0 ? `${line}. ${first.join(' | ')}` : line;
-  return fitSlack(text, SLACK_LIMITS.fallbackText);
+  if (!mention) return fitSlack(text, SLACK_LIMITS.fallbackText);
+  return `${mention} ${fitSlack(text, SLACK_LIMITS.fallbackText - mention.length - 1)}`;
 }
 
-function renderProblem(problem: ProblemReport): SlackMessage {
-  const title = `❌ Could not read session ${truncate(problem.sessionId, 100)}`;
+function renderProblem(notification: Notification, problem: ProblemReport): SlackMessage {
+  const title = truncate(headlineOf(notification), 400);
   const detail = fitSlack(problem.detail, 2_000);
   const fields = [
     mrkdwn(`*Session*\n${fitSlack(problem.sessionId, 100)}`),
     mrkdwn(`*Reason*\n${fitSlack(problem.failure, 100)}`),
   ];
   if (problem.statusCode !== null) fields.push(mrkdwn(`*HTTP status*\n${problem.statusCode}`));
+  if (notification.session?.policyName) fields.unshift(jobField(notification.session));
+  const link = linkButton(notification.session);
   return {
     text: fitSlack(`${title}: ${problem.detail}`, SLACK_LIMITS.fallbackText),
-    blocks: [header(title), { type: 'section', text: mrkdwn(detail) }, { type: 'section', fields }],
+    blocks: [
+      header(title),
+      { type: 'section', text: mrkdwn(detail) },
+      { type: 'section', fields },
+      ...(link ? [link] : []),
+    ],
   };
 }

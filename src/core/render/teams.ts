@@ -1,6 +1,7 @@
+import { headlineOf, sessionTimes, severityOf } from '../context.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
-import type { Notification, ProblemReport, ProblemStep, Severity, Summary } from '../summary.ts';
+import type { Notification, ProblemReport, ProblemStep, SessionContext, Severity, Summary } from '../summary.ts';
 import { formatDuration, formatUtcTime } from '../timespan.ts';
 import { escapeTeamsText, escapeToFit } from './escape.ts';
 
@@ -11,7 +12,7 @@ export type CardElement =
       readonly text: string;
       readonly wrap: true;
       readonly weight?: 'Bolder';
-      readonly size?: 'Large' | 'Medium';
+      readonly size?: 'Large' | 'Medium' | 'Small';
       readonly color?: CardColor;
       readonly isSubtle?: boolean;
       readonly spacing?: 'Small' | 'Medium';
@@ -20,6 +21,31 @@ export type CardElement =
 
 /** Adaptive Card text colours used for the headline. */
 export type CardColor = 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
+
+/** The only action Teams Workflows cards may carry: a link. */
+export interface OpenUrlAction {
+  readonly type: 'Action.OpenUrl';
+  readonly title: string;
+  readonly url: string;
+}
+
+/** A person to @mention on the card: their UPN or Entra object ID, and the display name shown. */
+export interface TeamsMention {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** The Teams mention entity that makes `<at>Name</at>` in a TextBlock a real, notifying mention. */
+export interface MentionEntity {
+  readonly type: 'mention';
+  readonly text: string;
+  readonly mentioned: { readonly id: string; readonly name: string };
+}
+
+/** What the Teams destination decided for this message: whom to @mention (trusted, validated config), if anyone. */
+export interface TeamsRenderOptions {
+  readonly mention?: TeamsMention | undefined;
+}
 
 /** A Teams Workflows webhook request carrying one Adaptive Card. */
 export interface TeamsMessage {
@@ -32,8 +58,9 @@ export interface TeamsMessage {
         readonly $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
         readonly type: 'AdaptiveCard';
         readonly version: '1.4';
-        readonly msteams: { readonly width: 'Full' };
+        readonly msteams: { readonly width: 'Full'; readonly entities?: readonly MentionEntity[] };
         readonly body: readonly CardElement[];
+        readonly actions?: readonly OpenUrlAction[];
       };
     },
   ];
@@ -69,17 +96,29 @@ const COLORS: Readonly<Record<Severity, CardColor>> = {
 const fitTeams = (text: string, max: number): string => escapeToFit(text, max, escapeTeamsText);
 
 /** Renders a notification as a Teams Workflows Adaptive Card request of at most TEAMS_MAX_BYTES for any input size. */
-export function renderTeams(notification: Notification): TeamsMessage {
-  if (notification.kind === 'problem') return wrap(problemBody(notification.problem));
+export function renderTeams(notification: Notification, options: TeamsRenderOptions = {}): TeamsMessage {
+  const actions = linkAction(notification.session);
+  if (notification.kind === 'problem') return wrap(problemBody(notification, notification.problem), actions);
+  const mention = options.mention;
   let message = wrap([]);
   for (const detail of DETAIL_LEVELS) {
-    message = wrap(summaryBody(notification.summary, detail));
+    message = wrap(summaryBody(notification, notification.summary, detail, mention), actions, mention);
     if (Buffer.byteLength(JSON.stringify(message), 'utf8') <= TEAMS_MAX_BYTES) return message;
   }
   return message;
 }
 
-function wrap(body: readonly CardElement[]): TeamsMessage {
+/** The text of a mention as it appears in the TextBlock and, identically, in the entity. */
+const atText = (mention: TeamsMention): string => `<at>${mention.name}</at>`;
+
+function wrap(
+  body: readonly CardElement[],
+  actions: readonly OpenUrlAction[] = [],
+  mention?: TeamsMention | undefined,
+): TeamsMessage {
+  const entities: MentionEntity[] = mention
+    ? [{ type: 'mention', text: atText(mention), mentioned: { id: mention.id, name: mention.name } }]
+    : [];
   return {
     type: 'message',
     attachments: [
@@ -90,38 +129,77 @@ function wrap(body: readonly CardElement[]): TeamsMessage {
           $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
           type: 'AdaptiveCard',
           version: '1.4',
-          msteams: { width: 'Full' },
+          msteams: entities.length > 0 ? { width: 'Full', entities } : { width: 'Full' },
           body,
+          ...(actions.length > 0 ? { actions } : {}),
         },
       },
     ],
   };
 }
 
+function linkAction(session: SessionContext | undefined): OpenUrlAction[] {
+  return session?.url ? [{ type: 'Action.OpenUrl', title: 'Open session in console', url: session.url }] : [];
+}
+
+/**
+ * A time shown in each reader's own time zone by Teams' DATE/TIME functions: "{{DATE(2024-03-12T01:00:04Z, SHORT)}}
+ * {{TIME(2024-03-12T01:00:04Z)}}". The caller adds the UTC text for clients that do not evaluate them.
+ */
+export function teamsLocalTime(iso: string): string {
+  return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+}
+
+function timeBlocks(notification: Notification): CardElement[] {
+  const { startedAt, endedAt } = sessionTimes(notification);
+  if (startedAt === null && endedAt === null) return [];
+  const local = [
+    startedAt === null ? undefined : `Started ${teamsLocalTime(startedAt)}`,
+    endedAt === null ? undefined : `ended ${teamsLocalTime(endedAt)}`,
+  ].filter((p) => p !== undefined);
+  const utc = [startedAt, endedAt].filter((t) => t !== null).map(formatUtcTime);
+  return [
+    { type: 'TextBlock', text: `🕐 ${local.join(' · ')}`, wrap: true, spacing: 'Small' },
+    { type: 'TextBlock', text: utc.join(' → '), wrap: true, isSubtle: true, size: 'Small', spacing: 'Small' },
+  ];
+}
+
+function jobFact(session: SessionContext | undefined): { title: string; value: string } {
+  if (!session?.policyName) {
+    return { title: 'Job', value: `unknown${session?.fetched ? '' : ' (session details unavailable)'}` };
+  }
+  const type = session.type ? ` (${fitTeams(session.type, 100)})` : '';
+  return { title: 'Job', value: `${fitTeams(session.policyName, 300)}${type}` };
+}
+
 function headline(text: string, color: CardColor): CardElement {
   return { type: 'TextBlock', text, wrap: true, weight: 'Bolder', size: 'Large', color };
 }
 
-function summaryBody(summary: Summary, detail: Detail): CardElement[] {
-  const outcome = describeOutcome(summary.worst);
-  const session = fitTeams(summary.sessionId, 100);
+function summaryBody(
+  notification: Notification,
+  summary: Summary,
+  detail: Detail,
+  mention: TeamsMention | undefined,
+): CardElement[] {
+  const severity = severityOf(notification);
+  const outcome = describeOutcome(severity);
+  const { durationMs } = sessionTimes(notification);
   const facts = [
+    jobFact(notification.session),
     { title: 'Outcome', value: `${outcome.emoji} ${outcome.words}` },
-    { title: 'Session', value: session },
+    { title: 'Session', value: fitTeams(summary.sessionId, 100) },
     { title: 'Steps', value: fitTeams(describeSteps(summary, detail.stepsChars), detail.stepsChars) },
-    { title: 'Duration', value: summary.durationMs === null ? 'unknown' : formatDuration(summary.durationMs) },
+    { title: 'Duration', value: durationMs === null ? 'unknown' : formatDuration(durationMs) },
   ];
-  if (summary.startedAt !== null && summary.endedAt !== null) {
-    facts.push({ title: 'Started', value: formatUtcTime(summary.startedAt) });
-    facts.push({ title: 'Ended', value: formatUtcTime(summary.endedAt) });
+  if (notification.session?.status) {
+    facts.push({ title: 'Appliance status', value: fitTeams(notification.session.status, 100) });
   }
-  const body: CardElement[] = [
-    headline(
-      `${outcome.emoji} ${outcome.words}: session ${session}`,
-      summary.worst ? COLORS[summary.worst] : 'Warning',
-    ),
-    { type: 'FactSet', facts },
-  ];
+  const headlineText = fitTeams(headlineOf(notification), 400);
+  const body: CardElement[] = [headline(headlineText, severity ? COLORS[severity] : 'Warning')];
+  // The mention is trusted config (validated in config.ts), inserted outside every escaped text.
+  if (mention) body.push({ type: 'TextBlock', text: `🔔 ${atText(mention)} please take a look.`, wrap: true });
+  body.push({ type: 'FactSet', facts }, ...timeBlocks(notification));
   const groups = [
     { severity: 'failed', title: 'Failed steps', noun: 'failed', total: summary.failedCount },
     { severity: 'warning', title: 'Warnings', noun: 'warning', total: summary.warningCount },
@@ -145,15 +223,16 @@ function problemLine(step: ProblemStep, messageChars: number): CardElement {
   return { type: 'TextBlock', text: `**${fitTeams(step.status, 40)}**: ${message}`, wrap: true, spacing: 'Small' };
 }
 
-function problemBody(problem: ProblemReport): CardElement[] {
+function problemBody(notification: Notification, problem: ProblemReport): CardElement[] {
   const session = fitTeams(problem.sessionId, 100);
   const facts = [
     { title: 'Session', value: session },
     { title: 'Reason', value: fitTeams(problem.failure, 100) },
   ];
   if (problem.statusCode !== null) facts.push({ title: 'HTTP status', value: String(problem.statusCode) });
+  if (notification.session?.policyName) facts.unshift(jobFact(notification.session));
   return [
-    headline(`❌ Could not read session ${session}`, 'Attention'),
+    headline(fitTeams(headlineOf(notification), 400), 'Attention'),
     { type: 'TextBlock', text: fitTeams(problem.detail, 2_000), wrap: true },
     { type: 'FactSet', facts },
   ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderSlack, SLACK_LIMITS, type SlackMessage, slackBlockChars } from '../../../src/core/render/slack.ts';
 import { createSummaryBuilder, summarize } from '../../../src/core/summarize.ts';
-import type { ProblemStep, StatusCount, Summary } from '../../../src/core/summary.ts';
+import type { Notification, ProblemStep, SessionContext, StatusCount, Summary } from '../../../src/core/summary.ts';
 import { loadSessionLog } from './load-fixture.ts';
 
 const render = (summary: Summary): SlackMessage => renderSlack({ kind: 'summary', summary });
@@ -11,10 +11,15 @@ const renderFixture = (id: string, fixture: string): SlackMessage => render(summ
 function texts(message: SlackMessage): { kind: string; text: string }[] {
   return message.blocks.flatMap((block) => {
     if ('fields' in block) return block.fields.map((f) => ({ kind: 'field', text: f.text }));
+    if (block.type === 'actions') return block.elements.map((e) => ({ kind: 'button', text: e.text.text }));
     if ('elements' in block) return block.elements.map((e) => ({ kind: 'context', text: e.text }));
     return [{ kind: block.type, text: block.text.text }];
   });
 }
+
+/** Our own localised-time tokens are the only `<…>` the renderer may emit (besides a configured mention). */
+const withoutDateTokens = (text: string): string =>
+  text.replace(/<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[\d :-]+ UTC>/g, '');
 
 const allText = (message: SlackMessage): string =>
   texts(message)
@@ -77,14 +82,15 @@ describe('renderSlack', () => {
     it('heads the message with the outcome and the session', () => {
       expect(message.blocks[0]).toEqual({
         type: 'header',
-        text: { type: 'plain_text', text: '✅ Succeeded: session 38', emoji: true },
+        text: { type: 'plain_text', text: '✅ Unknown job succeeded — session 38', emoji: true },
       });
     });
 
-    it('states outcome, session, steps and duration as fields', () => {
+    it('states job, outcome, session, steps and duration as fields, saying the job name is unknown', () => {
       expect(message.blocks[1]).toEqual({
         type: 'section',
         fields: [
+          { type: 'mrkdwn', text: '*Job*\n_unknown (session details unavailable)_' },
           { type: 'mrkdwn', text: '*Outcome*\n✅ Succeeded' },
           { type: 'mrkdwn', text: '*Session*\n38' },
           { type: 'mrkdwn', text: '*Steps*\n4 steps: 4 Success' },
@@ -98,7 +104,7 @@ describe('renderSlack', () => {
     });
 
     it('gives a plain-language fallback text', () => {
-      expect(message.text).toBe('✅ Succeeded: session 38 (4 steps: 4 Success, 7m 38s)');
+      expect(message.text).toBe('✅ Unknown job succeeded — session 38 (4 steps: 4 Success, 7m 38s)');
     });
   });
 
@@ -106,7 +112,7 @@ describe('renderSlack', () => {
     const message = renderFixture('41', 'failed');
 
     it('says the session failed', () => {
-      expect(message.blocks[0]).toMatchObject({ text: { text: '❌ Failed: session 41' } });
+      expect(message.blocks[0]).toMatchObject({ text: { text: '❌ Unknown job failed — session 41' } });
     });
 
     it('lists failed steps before warnings, with their messages', () => {
@@ -131,14 +137,14 @@ describe('renderSlack', () => {
   });
 
   describe.each([
-    ['an empty log', 'empty', '📭 No log entries'],
-    ['a running session', 'running', '⏳ Still running'],
-    ['an unknown status', 'unknown-status', '❔ Unknown status'],
-    ['warnings only', 'warnings', '⚠️ Finished with warnings'],
+    ['an empty log', 'empty', '📭 Unknown job has no log entries'],
+    ['a running session', 'running', '⏳ Unknown job is still running'],
+    ['an unknown status', 'unknown-status', '❔ Unknown job ended with an unknown status'],
+    ['warnings only', 'warnings', '⚠️ Unknown job finished with warnings'],
   ])('with %s', (_name, fixture, outcome) => {
     it(`heads the message "${outcome}"`, () => {
       const message = renderFixture('7', fixture);
-      expect(message.blocks[0]).toMatchObject({ text: { text: `${outcome}: session 7` } });
+      expect(message.blocks[0]).toMatchObject({ text: { text: `${outcome} — session 7` } });
       expect(message.text.startsWith(outcome)).toBe(true);
     });
   });
@@ -152,9 +158,9 @@ describe('renderSlack', () => {
   });
 
   describe('with a canceled session', () => {
-    it('heads the message "⏹️ Canceled"', () => {
+    it('heads the message "⏹️ … was canceled"', () => {
       const message = render(summarize('8', { log: [{ status: 'Success' }, { status: 'Canceled' }] }));
-      expect(message.blocks[0]).toMatchObject({ text: { text: '⏹️ Canceled: session 8' } });
+      expect(message.blocks[0]).toMatchObject({ text: { text: '⏹️ Unknown job was canceled — session 8' } });
     });
   });
 
@@ -162,7 +168,7 @@ describe('renderSlack', () => {
     const message = renderFixture('49', 'hostile-message');
 
     it('leaves no unescaped < anywhere, so no <!channel>, mention or link reaches Slack', () => {
-      for (const text of [...texts(message).map((t) => t.text), message.text]) {
+      for (const text of [...texts(message).map((t) => withoutDateTokens(t.text)), message.text]) {
         expect(text).not.toContain('<');
         expect(text).not.toContain('http://');
         expect(text).not.toMatch(/@here/);
@@ -203,7 +209,7 @@ describe('renderSlack', () => {
       const message = render(builder.finish('100000'));
       expectWithinSlackLimits(message);
       expect(allText(message)).toContain('…and 49990 more failed steps');
-      expect(allText(message)).not.toContain('<');
+      expect(withoutDateTokens(allText(message))).not.toContain('<');
     });
 
     it('stays within every limit with 10,000 distinct unknown statuses', () => {
@@ -259,5 +265,82 @@ describe('renderSlack', () => {
       expect(allText(hostile)).not.toContain('<');
       expect(hostile.text).not.toContain('<');
     });
+  });
+});
+
+describe('renderSlack with session context', () => {
+  const session = (overrides: Partial<SessionContext> = {}): SessionContext => ({
+    policyName: 'Nightly-Azure-VMs',
+    type: 'Policy Backup',
+    status: 'Error',
+    startedAt: '2024-03-12T01:00:04Z',
+    endedAt: '2024-03-12T01:17:19Z',
+    url: 'https://appliance.example.com/#/sessions/77',
+    durationMs: null,
+    fetched: true,
+    ...overrides,
+  });
+  const failed = (context: SessionContext): Notification => ({
+    kind: 'summary',
+    summary: summarize('77', { log: [{ status: 'Error', message: 'disk full' }] }),
+    session: context,
+  });
+
+  it('names the job, its type and the appliance status', () => {
+    const message = renderSlack(failed(session()));
+    expect(message.blocks[0]).toMatchObject({ text: { text: '❌ Nightly-Azure-VMs failed — session 77' } });
+    expect(allText(message)).toContain('*Job*\nNightly-Azure-VMs (Policy Backup)');
+    expect(allText(message)).toContain('*Appliance status*\nError');
+  });
+
+  it("shows the times in each reader's time zone with the UTC time as fallback", () => {
+    const context = renderSlack(failed(session())).blocks.find((b) => b.type === 'context');
+    expect(context).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Started <!date^1710205204^{date_short_pretty} at {time}|2024-03-12 01:00:04 UTC> · ended <!date^1710206239^{date_short_pretty} at {time}|2024-03-12 01:17:19 UTC>',
+        },
+      ],
+    });
+  });
+
+  it('ends with a link button to the session, and has none without a URL', () => {
+    expect(renderSlack(failed(session())).blocks.at(-1)).toMatchObject({
+      type: 'actions',
+      elements: [{ type: 'button', url: 'https://appliance.example.com/#/sessions/77' }],
+    });
+    expect(renderSlack(failed(session({ url: null }))).blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('puts the configured mention first, verbatim, in the blocks and the notification text', () => {
+    const message = renderSlack(failed(session()), { mention: '<!subteam^S0123ABC> <@U0456DEF>' });
+    expect(message.blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '🔔 <!subteam^S0123ABC> <@U0456DEF> please take a look.' },
+    });
+    expect(message.text.startsWith('<!subteam^S0123ABC> <@U0456DEF> ❌ Nightly-Azure-VMs failed')).toBe(true);
+  });
+
+  it('escapes a hostile policy name, so only the configured mention pings', () => {
+    const message = renderSlack(failed(session({ policyName: '<!channel> <http://evil|x>' })), {
+      mention: '<@U0456DEF>',
+    });
+    // plain_text headers are never parsed for mentions or links; every mrkdwn text must be free of '<'.
+    const mrkdwnTexts = texts(message).filter((t) => t.kind !== 'header' && t.kind !== 'button');
+    const text = withoutDateTokens(mrkdwnTexts.map((t) => t.text).join('\n')).replaceAll('<@U0456DEF>', '');
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).not.toContain('<');
+    expect(message.text.replace('<@U0456DEF>', '')).not.toContain('<');
+  });
+
+  it('stays within every limit with a mention, a link and a huge log', () => {
+    const message = renderSlack(
+      { kind: 'summary', summary: monstrousSummary(), session: session({ policyName: 'p'.repeat(10_000) }) },
+      { mention: '<!subteam^S0123ABC>' },
+    );
+    expectWithinSlackLimits(message);
+    expect(message.blocks.at(-1)?.type).toBe('actions');
   });
 });

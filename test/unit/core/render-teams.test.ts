@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module';
 import type * as AdaptiveCards from 'adaptivecards';
 import { describe, expect, it } from 'vitest';
+import { sessionContextFrom, severityOf, shouldMention } from '../../../src/core/context.ts';
+import { JobSessionSchema } from '../../../src/core/job-session.ts';
 import { renderTeams, TEAMS_MAX_BYTES, type TeamsMessage } from '../../../src/core/render/teams.ts';
 import { createSummaryBuilder, summarize } from '../../../src/core/summarize.ts';
-import type { Summary } from '../../../src/core/summary.ts';
+import type { Notification, Summary } from '../../../src/core/summary.ts';
+import { SAMPLE_SESSIONS, type SampleSession, sampleLog } from '../../../src/dev/sample-sessions.ts';
 import { loadSessionLog } from './load-fixture.ts';
 
 // The package's ESM build imports extensionless paths Node cannot resolve; its UMD bundle loads fine and needs no DOM to parse.
@@ -68,7 +71,7 @@ describe('renderTeams', () => {
     it('heads the card with the outcome in green', () => {
       expect(cardOf(message).body[0]).toEqual({
         type: 'TextBlock',
-        text: '✅ Succeeded: session 38',
+        text: '✅ Unknown job succeeded — session 38',
         wrap: true,
         weight: 'Bolder',
         size: 'Large',
@@ -76,17 +79,26 @@ describe('renderTeams', () => {
       });
     });
 
-    it('states outcome, session, steps and duration as facts', () => {
+    it('states job, outcome, session, steps and duration as facts, saying the job name is unknown', () => {
       expect(cardOf(message).body[1]).toEqual({
         type: 'FactSet',
         facts: [
+          { title: 'Job', value: 'unknown (session details unavailable)' },
           { title: 'Outcome', value: '✅ Succeeded' },
           { title: 'Session', value: '38' },
           { title: 'Steps', value: '4 steps: 4 Success' },
           { title: 'Duration', value: '7m 38s' },
-          { title: 'Started', value: '2020-02-05 10:43:57 UTC' },
-          { title: 'Ended', value: '2020-02-05 10:51:35 UTC' },
         ],
+      });
+    });
+
+    it("shows start and end in the reader's time zone, with the UTC times beneath", () => {
+      expect(cardOf(message).body[2]).toMatchObject({
+        text: '🕐 Started {{DATE(2020-02-05T10:43:57Z, SHORT)}} {{TIME(2020-02-05T10:43:57Z)}} · ended {{DATE(2020-02-05T10:51:35Z, SHORT)}} {{TIME(2020-02-05T10:51:35Z)}}',
+      });
+      expect(cardOf(message).body[3]).toMatchObject({
+        text: '2020-02-05 10:43:57 UTC → 2020-02-05 10:51:35 UTC',
+        isSubtle: true,
       });
     });
 
@@ -94,7 +106,7 @@ describe('renderTeams', () => {
       expect(cardProblems(message)).toEqual([]);
     });
 
-    it('has no actions yet', () => {
+    it('has no actions without SESSION_URL_TEMPLATE', () => {
       expect(cardOf(message)).not.toHaveProperty('actions');
     });
   });
@@ -103,7 +115,7 @@ describe('renderTeams', () => {
     const message = renderFixture('41', 'failed');
 
     it('colours the headline Attention', () => {
-      expect(cardOf(message).body[0]).toMatchObject({ text: '❌ Failed: session 41', color: 'Attention' });
+      expect(cardOf(message).body[0]).toMatchObject({ text: '❌ Unknown job failed — session 41', color: 'Attention' });
     });
 
     it('lists failed steps before warnings, with their messages', () => {
@@ -119,15 +131,15 @@ describe('renderTeams', () => {
   });
 
   describe.each([
-    ['warnings only', 'warnings', '⚠️ Finished with warnings', 'Warning'],
-    ['an empty log', 'empty', '📭 No log entries', 'Warning'],
-    ['a running session', 'running', '⏳ Still running', 'Accent'],
-    ['an unknown status', 'unknown-status', '❔ Unknown status', 'Warning'],
+    ['warnings only', 'warnings', '⚠️ Unknown job finished with warnings', 'Warning'],
+    ['an empty log', 'empty', '📭 Unknown job has no log entries', 'Warning'],
+    ['a running session', 'running', '⏳ Unknown job is still running', 'Accent'],
+    ['an unknown status', 'unknown-status', '❔ Unknown job ended with an unknown status', 'Warning'],
   ])('with %s', (_name, fixture, outcome, color) => {
     const message = renderFixture('7', fixture);
 
     it(`heads the card "${outcome}" in ${color}`, () => {
-      expect(cardOf(message).body[0]).toMatchObject({ text: `${outcome}: session 7`, color });
+      expect(cardOf(message).body[0]).toMatchObject({ text: `${outcome} — session 7`, color });
     });
 
     it('passes the Adaptive Card parser', () => {
@@ -250,5 +262,96 @@ describe('renderTeams', () => {
       expect(bytes(huge)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
       expect(allText(huge)).not.toContain('<at>');
     });
+  });
+});
+
+describe('renderTeams with session context', () => {
+  const URL_TEMPLATE = 'https://appliance.example.com/#/sessions/{sessionId}';
+  const MENTION = { id: 'alice@contoso.com', name: 'Alice Smith' };
+
+  /** The notification the notifier builds for a bundled sample session: its log plus what the session call returns. */
+  const sampleNotification = (id: string, sample: SampleSession): Notification => ({
+    kind: 'summary',
+    summary: summarize(id, sampleLog(id)),
+    session: sessionContextFrom(id, JobSessionSchema.parse(sample.session), { urlTemplate: URL_TEMPLATE }),
+  });
+
+  describe.each([...SAMPLE_SESSIONS.entries()])('for sample session %s', (id, sample) => {
+    const notification = sampleNotification(id, sample);
+    const message = renderTeams(notification, { mention: MENTION });
+
+    it("passes Microsoft's Adaptive Card parser without errors or warnings", () => {
+      expect(cardProblems(message)).toEqual([]);
+    });
+
+    it('states the headline facts: job, outcome, session, steps, duration and appliance status', () => {
+      const text = allText(message);
+      expect(text).toContain(`${sample.session.backupJobInfo.policyName}`);
+      expect(text).toContain(`— session ${id}`);
+      for (const title of ['Job', 'Outcome', 'Session', 'Steps', 'Duration', 'Appliance status']) {
+        expect(texts(message)).toContain(title);
+      }
+      expect(text).toContain(sample.session.status);
+      expect(cardOf(message).actions).toEqual([
+        {
+          type: 'Action.OpenUrl',
+          title: 'Open session in console',
+          url: `https://appliance.example.com/#/sessions/${id}`,
+        },
+      ]);
+    });
+
+    it('renders the mention it is given, which the policy gives only for failures', () => {
+      const failed = severityOf(notification) === 'failed';
+      expect(allText(message).includes('<at>Alice Smith</at>')).toBe(true);
+      // The renderer mentions whoever the destination passes; the destination passes someone only for failures.
+      expect(shouldMention(notification, 'failures')).toBe(failed);
+    });
+  });
+
+  it('pairs the <at> text with a msteams mention entity', () => {
+    const message = renderTeams(sampleNotification('77', SAMPLE_SESSIONS.get('77') as SampleSession), {
+      mention: MENTION,
+    });
+    expect(cardOf(message).body[1]).toMatchObject({
+      text: '🔔 <at>Alice Smith</at> please take a look.',
+    });
+    expect(cardOf(message).msteams).toEqual({
+      width: 'Full',
+      entities: [
+        { type: 'mention', text: '<at>Alice Smith</at>', mentioned: { id: 'alice@contoso.com', name: 'Alice Smith' } },
+      ],
+    });
+  });
+
+  it('escapes a hostile policy name, so only the configured mention is a mention', () => {
+    const message = renderTeams(
+      {
+        kind: 'summary',
+        summary: summarize('5', { log: [{ status: 'Error' }] }),
+        session: sessionContextFrom('5', {
+          status: 'Error',
+          backupJobInfo: { policyName: '<at>Everyone</at> [x](http://evil)' },
+        }),
+      },
+      { mention: MENTION },
+    );
+    const text = allText(message);
+    expect(text.match(/<at>/g)).toHaveLength(1);
+    expect(text).not.toContain('http://');
+    expect(cardProblems(message)).toEqual([]);
+  });
+
+  it('renders an unreadable session with its job name and link, and parses cleanly', () => {
+    const message = renderTeams({
+      kind: 'problem',
+      problem: { sessionId: '77', failure: 'forbidden', statusCode: 403, detail: 'forbidden (403)' },
+      session: sessionContextFrom('77', JobSessionSchema.parse(SAMPLE_SESSIONS.get('77')?.session), {
+        urlTemplate: URL_TEMPLATE,
+      }),
+    });
+    expect(cardOf(message).body[0]).toMatchObject({ text: '❌ Could not read session 77 (Nightly-Azure-VMs)' });
+    expect(cardOf(message).actions).toHaveLength(1);
+    expect(cardProblems(message)).toEqual([]);
   });
 });

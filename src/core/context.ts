@@ -1,0 +1,151 @@
+import type { JobSession } from './job-session.ts';
+import { describeOutcome, normalizeStatus, severityRank, worseOf } from './status.ts';
+import { parseTimestamp } from './summarize.ts';
+import type { Notification, SessionContext, Severity } from './summary.ts';
+import { parseDuration } from './timespan.ts';
+
+/** The overall result a caller (and the summary log line) reports. */
+export type SessionOutcome =
+  | 'succeeded'
+  | 'warning'
+  | 'failed'
+  | 'canceled'
+  | 'running'
+  | 'unknown'
+  | 'empty'
+  | 'unreadable';
+
+/** Which sessions a destination hears about: every one, warnings and failures, or failures only. */
+export type NotifyOn = 'all' | 'problems' | 'failures';
+
+/** Who gets pinged: on failures only (the default), or on warnings too. */
+export type MentionOn = 'failures' | 'problems';
+
+const OUTCOME_OF: Readonly<Record<Severity, SessionOutcome>> = {
+  failed: 'failed',
+  warning: 'warning',
+  unknown: 'unknown',
+  canceled: 'canceled',
+  running: 'running',
+  success: 'succeeded',
+};
+
+/** Replaces `{sessionId}` in SESSION_URL_TEMPLATE with the URL-encoded session ID. */
+export function sessionUrl(template: string, sessionId: string): string {
+  return template.replaceAll('{sessionId}', encodeURIComponent(sessionId));
+}
+
+const text = (value: string | null | undefined): string | null =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+
+const usableDuration = (ms: number | null): number | null => (ms !== null && ms >= 0 ? Math.round(ms) : null);
+
+/** An ISO time the chat clients accept ("2024-03-12T01:00:04Z": seconds, UTC), or null when unusable. */
+export function isoSeconds(value: string | null | undefined): string | null {
+  const ms = parseTimestamp(value);
+  return Number.isNaN(ms) ? null : `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * Builds the session context from what the appliance said (`jobSession`, undefined when the call failed), the event's
+ * policy name (it wins: the event names the job it ran) and the console link template.
+ */
+export function sessionContextFrom(
+  sessionId: string,
+  jobSession: JobSession | undefined,
+  options: { policyName?: string | undefined; urlTemplate?: string | undefined } = {},
+): SessionContext {
+  return {
+    policyName: text(options.policyName) ?? text(jobSession?.backupJobInfo?.policyName),
+    type: text(jobSession?.localizedType) ?? text(jobSession?.type),
+    status: text(jobSession?.status),
+    startedAt: isoSeconds(jobSession?.executionStartTime),
+    endedAt: isoSeconds(jobSession?.executionStopTime),
+    durationMs: usableDuration(parseDuration(jobSession?.executionDuration)),
+    url: options.urlTemplate === undefined ? null : sessionUrl(options.urlTemplate, sessionId),
+    fetched: jobSession !== undefined,
+  };
+}
+
+/**
+ * How bad the session was: the worse of its log's worst step and the appliance's own status (an empty log the
+ * appliance calls a success stays "empty"); null for an empty log; "unknown" when the log could not be read.
+ */
+export function severityOf(notification: Notification): Severity | null {
+  if (notification.kind === 'problem') return 'unknown';
+  const logWorst = notification.summary.worst;
+  const status = notification.session?.status;
+  if (status === null || status === undefined) return logWorst;
+  const appliance = normalizeStatus(status).severity;
+  if (logWorst === null && appliance === 'success') return null;
+  return worseOf(logWorst, appliance);
+}
+
+/** The outcome word for a notification: its severity, "empty" for no log entries, "unreadable" for a problem. */
+export function outcomeOf(notification: Notification): SessionOutcome {
+  if (notification.kind === 'problem') return 'unreadable';
+  const severity = severityOf(notification);
+  return severity === null ? 'empty' : OUTCOME_OF[severity];
+}
+
+/** Whether a session of this severity reaches a destination set to `notifyOn` ("problems": failed, warning, unknown). */
+export function meetsThreshold(severity: Severity | null, notifyOn: NotifyOn): boolean {
+  if (notifyOn === 'all') return true;
+  if (severity === null) return false;
+  if (notifyOn === 'failures') return severity === 'failed';
+  return severityRank(severity) <= severityRank('unknown');
+}
+
+/** Whether a message should ping the configured on-call mention: failures always, warnings only with "problems". */
+export function shouldMention(notification: Notification, mentionOn: MentionOn): boolean {
+  if (notification.kind === 'problem') return false;
+  const severity = severityOf(notification);
+  return severity === 'failed' || (mentionOn === 'problems' && severity === 'warning');
+}
+
+const VERBS: Readonly<Record<Severity, string>> = {
+  failed: 'failed',
+  warning: 'finished with warnings',
+  unknown: 'ended with an unknown status',
+  canceled: 'was canceled',
+  running: 'is still running',
+  success: 'succeeded',
+};
+
+/** The job's name as a headline shows it: the policy name, or a plain statement that it is unknown. */
+export function jobName(notification: Notification): string {
+  return notification.session?.policyName ?? 'Unknown job';
+}
+
+/**
+ * The plain-text headline (renderers escape it): "❌ Nightly-Azure-VMs failed — session 77".
+ * A report about an unreadable log keeps its own wording: "❌ Could not read session 999".
+ */
+export function headlineOf(notification: Notification): string {
+  if (notification.kind === 'problem') {
+    const name = notification.session?.policyName;
+    return `❌ Could not read session ${notification.problem.sessionId}${name ? ` (${name})` : ''}`;
+  }
+  const severity = severityOf(notification);
+  const outcome = describeOutcome(severity);
+  const verb = severity === null ? 'has no log entries' : VERBS[severity];
+  return `${outcome.emoji} ${jobName(notification)} ${verb} — session ${notification.summary.sessionId}`;
+}
+
+/**
+ * Start, end and duration of the session: the appliance's times when it gave them, else the log's span; the duration is
+ * the log's span, else the appliance's `executionDuration`, else stop minus start.
+ */
+export function sessionTimes(notification: Notification): {
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+} {
+  const summary = notification.kind === 'summary' ? notification.summary : undefined;
+  const startedAt = notification.session?.startedAt ?? isoSeconds(summary?.startedAt);
+  const endedAt = notification.session?.endedAt ?? isoSeconds(summary?.endedAt);
+  const span = startedAt !== null && endedAt !== null ? Date.parse(endedAt) - Date.parse(startedAt) : null;
+  const durationMs =
+    summary?.durationMs ?? notification.session?.durationMs ?? (span !== null && span >= 0 ? span : null);
+  return { startedAt, endedAt, durationMs };
+}
