@@ -7,6 +7,7 @@ import type { WebhookSink } from '../../src/dev/webhook-sink.ts';
 import type { DeliveryError } from '../../src/errors.ts';
 import type { NotifyResult } from '../../src/notify.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
+import { rejection } from '../support/rejection.ts';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -48,15 +49,6 @@ const nextNightSuccess = () => {
   const log = sampleLog('38').log ?? [];
   return sampleFromLog('78', 'Nightly-Azure-VMs', log.length, () => log);
 };
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the invocation to fail');
-  return error;
-}
 
 describe('alerts with session context', () => {
   describe('for the failed session 77', () => {

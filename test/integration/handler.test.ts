@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DeliveryError, NotifierError, SourceApiError, TriggerError } from '../../src/errors.ts';
 import { type Harness, PASSWORD, startHarness } from '../support/harness.ts';
+import { rejection } from '../support/rejection.ts';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -15,15 +16,6 @@ async function start(...args: Parameters<typeof startHarness>): Promise<Harness>
 
 const slackText = (h: Harness) => JSON.stringify(h.sink.postsTo('slack').map((p) => p.json));
 const teamsText = (h: Harness) => JSON.stringify(h.sink.postsTo('teams').map((p) => p.json));
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the invocation to fail');
-  return error;
-}
 
 describe('handler', () => {
   describe('for the documented session 38', () => {

@@ -11,6 +11,7 @@ import { signHttpEvent } from '../../src/dev/http-event.ts';
 import { NotifierError, TriggerError } from '../../src/errors.ts';
 import { loadEvent } from '../support/events.ts';
 import { type Harness, SIGNING_SECRET, startHarness } from '../support/harness.ts';
+import { rejection } from '../support/rejection.ts';
 import { startSecretsManager } from '../support/secrets-manager-server.ts';
 
 let harness: Harness | undefined;
@@ -24,15 +25,6 @@ afterEach(async () => {
 async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
   harness = await startHarness(...args);
   return harness;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the invocation to fail');
-  return error;
 }
 
 /** Log lines (JSON) with the given message. */

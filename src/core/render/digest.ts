@@ -5,7 +5,7 @@ import { formatDuration, formatUtcTime } from '../timespan.ts';
 import { isFinishedStatus, type PolicyLastRun, parseUtcMs, policyOf, sessionDurationMs } from '../watch.ts';
 import { escapeSlackText, escapeTeamsText, escapeToFit, sanitizeSlackPlainText } from './escape.ts';
 import type { SlackBlock, SlackMessage } from './slack.ts';
-import type { CardElement, TeamsMessage } from './teams.ts';
+import { type CardElement, cardMessage, type TeamsMessage } from './teams.ts';
 
 /** One failed session as the digest lists it. */
 export interface DigestFailure {
@@ -180,7 +180,7 @@ export function renderWatchSlack(message: WatchMessage): SlackMessage {
 export function renderWatchTeams(message: WatchMessage): TeamsMessage {
   if (message.kind !== 'digest') {
     const { title, body } = missedFacts(message);
-    return card([
+    return cardMessage([
       {
         type: 'TextBlock',
         text: escapeToFit(title, 200, escapeTeamsText),
@@ -217,28 +217,9 @@ export function renderWatchTeams(message: WatchMessage): TeamsMessage {
     if (more > 0) lines.push(`- …and ${more} more`);
     body.push({ type: 'TextBlock', text: lines.join('\n'), wrap: true });
   }
-  return card(body);
+  return cardMessage(body);
 }
 
 function truncateLabel(text: string): string {
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
-}
-
-function card(body: readonly CardElement[]): TeamsMessage {
-  return {
-    type: 'message',
-    attachments: [
-      {
-        contentType: 'application/vnd.microsoft.card.adaptive',
-        contentUrl: null,
-        content: {
-          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-          type: 'AdaptiveCard',
-          version: '1.4',
-          msteams: { width: 'Full' },
-          body,
-        },
-      },
-    ],
-  };
 }

@@ -98,11 +98,11 @@ const fitTeams = (text: string, max: number): string => escapeToFit(text, max, e
 /** Renders a notification as a Teams Workflows Adaptive Card request of at most TEAMS_MAX_BYTES for any input size. */
 export function renderTeams(notification: Notification, options: TeamsRenderOptions = {}): TeamsMessage {
   const actions = linkAction(notification.session);
-  if (notification.kind === 'problem') return wrap(problemBody(notification, notification.problem), actions);
+  if (notification.kind === 'problem') return cardMessage(problemBody(notification, notification.problem), actions);
   const mention = options.mention;
-  let message = wrap([]);
+  let message = cardMessage([]);
   for (const detail of DETAIL_LEVELS) {
-    message = wrap(summaryBody(notification, notification.summary, detail, mention), actions, mention);
+    message = cardMessage(summaryBody(notification, notification.summary, detail, mention), actions, mention);
     if (Buffer.byteLength(JSON.stringify(message), 'utf8') <= TEAMS_MAX_BYTES) return message;
   }
   return message;
@@ -111,7 +111,8 @@ export function renderTeams(notification: Notification, options: TeamsRenderOpti
 /** The text of a mention as it appears in the TextBlock and, identically, in the entity. */
 const atText = (mention: TeamsMention): string => `<at>${mention.name}</at>`;
 
-function wrap(
+/** The Workflows-webhook message around an Adaptive Card 1.4 with `body`, optional OpenUrl actions and a mention entity. */
+export function cardMessage(
   body: readonly CardElement[],
   actions: readonly OpenUrlAction[] = [],
   mention?: TeamsMention | undefined,
