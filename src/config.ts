@@ -72,7 +72,6 @@ const WATCHER_KNOWN = [
   'WATCH_LONGEST_RUN',
   'WATCH_CONCURRENCY',
   'WATCH_PAGE_SIZE',
-  'WATCH_SESSION_URL',
   'DIGEST_CRON',
   'MISSED_RUN_LOOKBACK',
   'MISSED_RUN_AFTER',
@@ -348,7 +347,7 @@ export interface WatcherConfig {
   readonly longestRunMs: number;
   readonly concurrency: number;
   readonly pageSize: number;
-  /** Link for a session in the digest: `{id}` is replaced by the session ID; default the appliance's address. */
+  /** Link for a session in the digest: `{sessionId}` is replaced by the session ID; default the appliance's address. */
   readonly sessionUrl: string;
   /** The digest's EventBridge schedule; undefined means no digest is posted. */
   readonly digestCron: string | undefined;
@@ -390,14 +389,14 @@ const WatcherEnvSchema = z.object({
   WATCH_LONGEST_RUN: durationText,
   WATCH_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(32)), 4),
   WATCH_PAGE_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
-  WATCH_SESSION_URL: z.optional(z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'))),
   DIGEST_CRON: z.optional(scheduleExpression),
   MISSED_RUN_LOOKBACK: durationText,
   MISSED_RUN_AFTER: durationText,
 });
 
 /** Reads and validates the watcher's settings (loadConfig still validates the shared ones and rejects typos). */
-export function loadWatcherConfig(env: Env = process.env, apiBaseUrl?: string): WatcherConfig {
+/** The watcher's settings; `sessionLink` links digest failures (SESSION_URL_TEMPLATE, else the appliance's URL). */
+export function loadWatcherConfig(env: Env = process.env, sessionLink?: string): WatcherConfig {
   const picked = Object.fromEntries(WATCHER_KNOWN.map((key) => [key, env[key] === '' ? undefined : env[key]]));
   const parsed = WatcherEnvSchema.safeParse(picked);
   if (!parsed.success) {
@@ -424,7 +423,7 @@ export function loadWatcherConfig(env: Env = process.env, apiBaseUrl?: string): 
     longestRunMs: within('WATCH_LONGEST_RUN', e.WATCH_LONGEST_RUN, '24h', '30d'),
     concurrency: e.WATCH_CONCURRENCY,
     pageSize: e.WATCH_PAGE_SIZE,
-    sessionUrl: e.WATCH_SESSION_URL ?? apiBaseUrl ?? '',
+    sessionUrl: sessionLink ?? '',
     digestCron: e.DIGEST_CRON,
     missedRunLookbackMs,
     missedRunAfterMs,

@@ -45,7 +45,7 @@ export function createWatcherRuntime(
   } = {},
 ): WatcherRuntime {
   const config = loadConfig(env);
-  const watch = loadWatcherConfig(env, config.api.baseUrl);
+  const watch = loadWatcherConfig(env, config.sessionUrlTemplate ?? config.api.baseUrl);
   const secrets = overrides.secrets ?? createSecretReader();
   const runtime = createRuntime(config, {
     secrets,

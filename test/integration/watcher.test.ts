@@ -421,7 +421,7 @@ describe('scheduled watcher', () => {
 
     it('posts one message per destination summarizing the last 24 hours', async () => {
       const digestHarness = await startWatch(
-        { DIGEST_CRON: 'cron(0 7 * * ? *)', WATCH_SESSION_URL: 'https://backup.example.com/#/sessions/{id}' },
+        { DIGEST_CRON: 'cron(0 7 * * ? *)', SESSION_URL_TEMPLATE: 'https://backup.example.com/#/sessions/{sessionId}' },
         { teams: true },
       );
       digestHarness.add(

@@ -38,7 +38,7 @@ export type WatchMessage =
   | { readonly kind: 'missed-run'; readonly run: PolicyLastRun; readonly nowMs: number }
   | { readonly kind: 'resumed'; readonly alert: PolicyLastRun; readonly run: PolicyLastRun };
 
-/** Counts the sessions that finished in [fromMs, toMs]; `sessionUrl` links a failure (`{id}` is its session ID). */
+/** Counts the sessions that finished in [fromMs, toMs]; `sessionUrl` links a failure (`{sessionId}` is its session ID, as in SESSION_URL_TEMPLATE). */
 export function buildDigest(sessions: Iterable<JobSession>, fromMs: number, toMs: number, sessionUrl: string): Digest {
   const bySeverity: Record<Severity, number> = {
     failed: 0,
@@ -74,7 +74,9 @@ export function buildDigest(sessions: Iterable<JobSession>, fromMs: number, toMs
         policyName,
         status: session.status,
         stoppedAt: new Date(stopMs).toISOString(),
-        url: sessionUrl.includes('{id}') ? sessionUrl.replaceAll('{id}', encodeURIComponent(id)) : sessionUrl,
+        url: sessionUrl.includes('{sessionId}')
+          ? sessionUrl.replaceAll('{sessionId}', encodeURIComponent(id))
+          : sessionUrl,
       });
     }
   }

@@ -28,7 +28,7 @@ const SESSIONS = [
 
 describe('buildDigest', () => {
   it('counts the sessions that finished in the window by outcome, with total and longest durations', () => {
-    const digest = buildDigest(SESSIONS, NOW - 24 * HOUR, NOW, 'https://backup.example.com/#/sessions/{id}');
+    const digest = buildDigest(SESSIONS, NOW - 24 * HOUR, NOW, 'https://backup.example.com/#/sessions/{sessionId}');
     expect(digest.total).toBe(5);
     expect(digest.bySeverity).toMatchObject({ success: 1, failed: 2, warning: 1, canceled: 1 });
     expect(digest.totalDurationMs).toBe(3.75 * HOUR);
@@ -43,7 +43,7 @@ describe('buildDigest', () => {
 describe('renderWatchSlack', () => {
   describe('for a digest', () => {
     it('says the counts, the durations and links each failure, with untrusted names escaped', () => {
-      const digest = buildDigest(SESSIONS, NOW - 24 * HOUR, NOW, 'https://backup.example.com/#/sessions/{id}');
+      const digest = buildDigest(SESSIONS, NOW - 24 * HOUR, NOW, 'https://backup.example.com/#/sessions/{sessionId}');
       const message = renderWatchSlack({ kind: 'digest', digest });
       const text = JSON.stringify(message);
       expect(message.text).toContain('Backup digest: 5 sessions in the last 24 h');
@@ -73,7 +73,7 @@ describe('renderWatchSlack', () => {
 
 describe('renderWatchTeams', () => {
   it('renders the digest as an Adaptive Card with markdown links and escaped names', () => {
-    const digest = buildDigest(SESSIONS, NOW - 24 * HOUR, NOW, 'https://backup.example.com/#/sessions/{id}');
+    const digest = buildDigest(SESSIONS, NOW - 24 * HOUR, NOW, 'https://backup.example.com/#/sessions/{sessionId}');
     const message = renderWatchTeams({ kind: 'digest', digest });
     const text = JSON.stringify(message);
     expect(message.attachments[0].content.version).toBe('1.4');
