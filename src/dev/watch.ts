@@ -36,14 +36,14 @@ export async function runLocalWatch(options: LocalWatchOptions): Promise<number>
     'TEAMS_WEBHOOK_SECRET_ARN',
   ].some((key) => real[key] !== undefined);
   const now = Date.now();
-  let nextId = 100;
+  let nextId = 1100;
   const spec = (
     minutesAgo: number,
     runMinutes: number | null,
     status?: string,
     policyName?: string,
   ): WatchSampleSpec => {
-    const id = `s${nextId++}`;
+    const id = String(nextId++);
     const startMs = now - minutesAgo * MINUTE;
     return {
       id,

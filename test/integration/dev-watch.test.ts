@@ -14,7 +14,7 @@ describe('npm start -- --watch', () => {
 
     const failures = await runLocalWatch({ steps: 3, intervalMs: 0, json: false, verbose: false, slackIntervalMs: 5 });
 
-    const headers = lines.flatMap((l) => l.split('\n')).filter((l) => / — SESSION S\d+$/.test(l.trim()));
+    const headers = lines.flatMap((l) => l.split('\n')).filter((l) => / — SESSION \d+$/.test(l.trim()));
     const sessions = headers.map((l) => l.trim().split(' ').at(-1));
     expect(failures).toBe(0);
     expect(sessions.length).toBeGreaterThanOrEqual(5);
