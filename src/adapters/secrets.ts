@@ -15,7 +15,11 @@ export type SecretsManagerFactory = () => Promise<{
 const defaultFactory: SecretsManagerFactory = async () => {
   // Loaded only when a secret ARN is configured: local runs and token-only configs never pay for the SDK.
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({ maxAttempts: 3 });
+  // Explicit timeouts: the SDK's defaults wait indefinitely, and a secret fetch must fit the invocation's budget.
+  const client = new SecretsManagerClient({
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+  });
   return {
     client,
     read: async (arn) => (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString,
