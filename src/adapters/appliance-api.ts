@@ -67,6 +67,7 @@ const TokenResponseSchema = z.looseObject({
   refresh_token: z.nullish(z.string()),
   expires_in: z.nullish(z.number()),
   mfa_enabled: z.nullish(z.boolean()),
+  userType: z.nullish(z.string()),
 });
 
 /**
@@ -281,11 +282,15 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
     const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn, mfa_enabled } = parsed.data;
     if (!accessToken) {
       const mfa = mfa_enabled === true || expiresIn === 0;
+      // Identity-provider (SSO) users sign in through SAML flows a non-interactive Lambda cannot complete.
+      const sso = parsed.data.userType === 'IdentityProvider';
       throw new SourceApiError(
         'auth-failed',
         mfa
           ? 'backup appliance: sign-in needs a second factor: an MFA-enabled account is not supported; use a local account without MFA (the Read-Only User role is enough)'
-          : 'backup appliance: the token response carried no access_token',
+          : sso
+            ? 'backup appliance: an identity-provider (SSO) account cannot use the password grant; use a local (Internal) account'
+            : 'backup appliance: the token response carried no access_token',
         { statusCode: 200 },
       );
     }

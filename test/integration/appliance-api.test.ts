@@ -216,6 +216,23 @@ describe('createApplianceClient', () => {
       expect(emulator.requestsTo('log')).toHaveLength(0);
     });
 
+    it('fails as auth-failed with advice when the account signs in through an identity provider', async () => {
+      const { emulator, client } = await setup();
+      emulator.enqueueFaults('token', [
+        {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ access_token: null, userType: 'IdentityProvider', expires_in: 3600 }),
+        },
+      ]);
+
+      const error = await failureOf(client.readLog('38', deadlineIn(5_000), collect));
+
+      expect(error.failure).toBe('auth-failed');
+      expect(error.message).toContain('identity-provider (SSO) account cannot use the password grant');
+      expect(emulator.requestsTo('log')).toHaveLength(0);
+    });
+
     it('retries a token endpoint that is briefly unavailable', async () => {
       const { emulator, client } = await setup();
       emulator.enqueueFaults('token', [{ status: 503 }]);
