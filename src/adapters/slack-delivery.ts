@@ -1,12 +1,10 @@
-import { type MentionOn, type NotifyOn, shouldMention } from '../core/context.ts';
 import { renderSlack } from '../core/render/slack.ts';
 import type { Destination } from '../ports.ts';
 import {
+  type ChatDestinationOptions,
   chatRefusal,
-  postWebhook,
-  thresholdSkip,
+  createChatDestination,
   type WebhookAnswer,
-  type WebhookTransport,
 } from './webhook-delivery.ts';
 
 // Not @slack/webhook: its errors drop the response headers (so a 429's Retry-After is lost), it never retries 429,
@@ -17,31 +15,13 @@ export function interpretSlack(status: number, body: string): WebhookAnswer {
   return status >= 200 && status < 300 ? { ok: true } : chatRefusal(status, body);
 }
 
-/** A Slack incoming-webhook destination posting Block Kit messages. */
-export function createSlackDestination(
-  options: WebhookTransport & {
-    webhookUrl: () => Promise<string>;
-    /** SLACK_NOTIFY_ON (default all), SLACK_MENTION_ON_FAILURE and SLACK_MENTION_ON (default failures). */
-    notifyOn?: NotifyOn;
-    mention?: string | undefined;
-    mentionOn?: MentionOn;
-  },
-): Destination {
-  return {
+/** A Slack incoming-webhook destination posting Block Kit messages (SLACK_NOTIFY_ON, SLACK_MENTION_ON_FAILURE). */
+export function createSlackDestination(options: ChatDestinationOptions<string>): Destination {
+  return createChatDestination({
+    ...options,
     name: 'slack',
-    async post(notification, deadline) {
-      const skip = thresholdSkip('SLACK_NOTIFY_ON', options.notifyOn ?? 'all', notification);
-      if (skip) return skip;
-      const mention = shouldMention(notification, options.mentionOn ?? 'failures') ? options.mention : undefined;
-      await postWebhook({
-        ...options,
-        destination: 'slack',
-        url: await options.webhookUrl(),
-        payload: renderSlack(notification, { mention }),
-        deadline,
-        interpret: interpretSlack,
-      });
-      return undefined;
-    },
-  };
+    thresholdVariable: 'SLACK_NOTIFY_ON',
+    render: renderSlack,
+    interpret: interpretSlack,
+  });
 }

@@ -1,7 +1,14 @@
-import { meetsThreshold, type NotifyOn, outcomeOf, severityOf } from '../core/context.ts';
+import {
+  type MentionOn,
+  meetsThreshold,
+  type NotifyOn,
+  outcomeOf,
+  severityOf,
+  shouldMention,
+} from '../core/context.ts';
 import type { Notification } from '../core/summary.ts';
 import { DeliveryError, NotifierError } from '../errors.ts';
-import type { Deadline, Skipped } from '../ports.ts';
+import type { Deadline, Destination, Skipped } from '../ports.ts';
 import { hostOf, redact } from '../redact.ts';
 import { type HttpAgents, httpRequest } from './http-client.ts';
 import { isTransientNetworkError, isTransientStatus, type RetryVerdict, withRetry } from './http-retry.ts';
@@ -127,4 +134,41 @@ export async function postWebhook(options: WebhookPostOptions): Promise<void> {
 export function bodyReason(status: number, body: string): string {
   const text = body.replace(/\s+/g, ' ').trim().slice(0, 120);
   return text === '' ? `HTTP ${status}` : `HTTP ${status} ${text}`;
+}
+
+/** What a chat destination adds to the transport: its webhook, policy (threshold, mention) and format. */
+export interface ChatDestinationOptions<Mention> extends WebhookTransport {
+  readonly webhookUrl: () => Promise<string>;
+  /** `<PREFIX>_NOTIFY_ON` (default all), `<PREFIX>_MENTION_ON_FAILURE` and `<PREFIX>_MENTION_ON` (default failures). */
+  readonly notifyOn?: NotifyOn;
+  readonly mention?: Mention | undefined;
+  readonly mentionOn?: MentionOn;
+}
+
+/** A chat destination: skips below its threshold, mentions on failure (or problems), renders and posts once. */
+export function createChatDestination<Mention>(
+  options: ChatDestinationOptions<Mention> & {
+    readonly name: string;
+    /** The threshold variable named in the skip reason, e.g. SLACK_NOTIFY_ON. */
+    readonly thresholdVariable: string;
+    readonly render: (notification: Notification, extras: { mention: Mention | undefined }) => unknown;
+    readonly interpret: WebhookPostOptions['interpret'];
+  },
+): Destination {
+  return {
+    name: options.name,
+    async post(notification, deadline) {
+      const skip = thresholdSkip(options.thresholdVariable, options.notifyOn ?? 'all', notification);
+      if (skip) return skip;
+      const mention = shouldMention(notification, options.mentionOn ?? 'failures') ? options.mention : undefined;
+      await postWebhook({
+        ...options,
+        destination: options.name,
+        url: await options.webhookUrl(),
+        payload: await options.render(notification, { mention }),
+        deadline,
+      });
+      return undefined;
+    },
+  };
 }

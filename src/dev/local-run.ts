@@ -11,6 +11,13 @@ const LOCAL_USER = { username: 'local-notifier', password: 'local-only-password'
 /** The HTTP trigger's signing secret in local runs that set neither WEBHOOK_SIGNING_SECRET nor its _ARN. */
 export const LOCAL_SIGNING_SECRET = 'local-signing-secret-0123456789';
 
+/** True when the environment names a real Slack or Teams webhook, so local runs post there instead of the sink. */
+export function hasRealDestinations(real: Readonly<Record<string, string>>): boolean {
+  return ['SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_SECRET_ARN', 'TEAMS_WEBHOOK_URL', 'TEAMS_WEBHOOK_SECRET_ARN'].some(
+    (key) => real[key] !== undefined,
+  );
+}
+
 /** A handler wired for a local run, plus the local stand-ins it started (close them when done). */
 export interface LocalRun {
   readonly invoke: (event: unknown) => Promise<unknown>;
@@ -31,12 +38,7 @@ export async function startLocalRun(options: {
 }): Promise<LocalRun> {
   const real = notifierEnv();
   const realAppliance = real.BACKUP_API_URL !== undefined;
-  const realDestinations = [
-    'SLACK_WEBHOOK_URL',
-    'SLACK_WEBHOOK_SECRET_ARN',
-    'TEAMS_WEBHOOK_URL',
-    'TEAMS_WEBHOOK_SECRET_ARN',
-  ].some((key) => real[key] !== undefined);
+  const realDestinations = hasRealDestinations(real);
 
   const emulator = realAppliance ? undefined : await startApplianceEmulator({ users: [LOCAL_USER] });
   const sink = realDestinations ? undefined : await startWebhookSink(options.onPost ? { onPost: options.onPost } : {});

@@ -7,6 +7,7 @@ import { createLogger } from '../logger.ts';
 import type { WatchReport } from '../watch-run.ts';
 import { createWatcherHandler, createWatcherRuntime } from '../watcher.ts';
 import { startApplianceEmulator } from './appliance-emulator.ts';
+import { hasRealDestinations } from './local-run.ts';
 import { showSlack, showTeams } from './show-message.ts';
 import { type WatchSampleSpec, watchSample } from './watch-samples.ts';
 import { type RecordedPost, startWebhookSink } from './webhook-sink.ts';
@@ -29,12 +30,7 @@ export interface LocalWatchOptions {
 /** Runs the watcher `steps` times against a growing emulator and prints every message once, as Slack/Teams get it. */
 export async function runLocalWatch(options: LocalWatchOptions): Promise<number> {
   const real = notifierEnv();
-  const realDestinations = [
-    'SLACK_WEBHOOK_URL',
-    'SLACK_WEBHOOK_SECRET_ARN',
-    'TEAMS_WEBHOOK_URL',
-    'TEAMS_WEBHOOK_SECRET_ARN',
-  ].some((key) => real[key] !== undefined);
+  const realDestinations = hasRealDestinations(real);
   const now = Date.now();
   let nextId = 1100;
   const spec = (

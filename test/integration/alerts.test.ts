@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GenericWebhookSchema } from '../../src/core/render/generic.ts';
 import type { SlackMessage } from '../../src/core/render/slack.ts';
 import type { TeamsMessage } from '../../src/core/render/teams.ts';
@@ -6,19 +6,10 @@ import { sampleFromLog, sampleLog } from '../../src/dev/sample-sessions.ts';
 import type { WebhookSink } from '../../src/dev/webhook-sink.ts';
 import type { DeliveryError } from '../../src/errors.ts';
 import type { NotifyResult } from '../../src/notify.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { type Harness, harnessPerTest } from '../support/harness.ts';
 import { rejection } from '../support/rejection.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  harness = await startHarness(...args);
-  return harness;
-}
+const start = harnessPerTest();
 
 const ROUTING_KEY = 'R0uting0Key0Harness0123456789abc';
 const pagerDuty =
@@ -298,7 +289,6 @@ describe('who is told, and how loudly', () => {
         { destination: 'pagerduty', reason: 'PAGERDUTY_NOTIFY_ON=failures and the session is warning' },
       ]);
       await quiet.close();
-      harness = undefined;
 
       const loud = await start(pagerDuty({ PAGERDUTY_NOTIFY_ON: 'problems' }));
       await loud.invoke({ sessionId: '52' });

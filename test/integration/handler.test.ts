@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DeliveryError, NotifierError, SourceApiError, TriggerError } from '../../src/errors.ts';
-import { type Harness, PASSWORD, startHarness } from '../support/harness.ts';
+import { type Harness, harnessPerTest, PASSWORD } from '../support/harness.ts';
 import { rejection } from '../support/rejection.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  harness = await startHarness(...args);
-  return harness;
-}
+const start = harnessPerTest();
 
 const slackText = (h: Harness) => JSON.stringify(h.sink.postsTo('slack').map((p) => p.json));
 const teamsText = (h: Harness) => JSON.stringify(h.sink.postsTo('teams').map((p) => p.json));

@@ -10,22 +10,15 @@ import { createSecretReader } from '../../src/adapters/secrets.ts';
 import { signHttpEvent } from '../../src/dev/http-event.ts';
 import { NotifierError, TriggerError } from '../../src/errors.ts';
 import { loadEvent } from '../support/events.ts';
-import { type Harness, SIGNING_SECRET, startHarness } from '../support/harness.ts';
+import { type Harness, harnessPerTest, SIGNING_SECRET } from '../support/harness.ts';
 import { rejection } from '../support/rejection.ts';
 import { startSecretsManager } from '../support/secrets-manager-server.ts';
 
-let harness: Harness | undefined;
+const start = harnessPerTest();
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  harness = await startHarness(...args);
-  return harness;
-}
 
 /** Log lines (JSON) with the given message. */
 const logLines = (h: Harness, message: string): Array<Record<string, unknown>> =>

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import type { SecretReader } from '../../src/adapters/secrets.ts';
 import { createRuntime } from '../../src/compose.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -73,14 +74,31 @@ export async function startHarness(
     createRuntime(loadConfig(defined), { logger: createLogger({ logLevel: 'DEBUG' }), ...overrides }),
   );
   let count = 0;
+  let closed = false;
   return {
     emulator,
     sink,
     output,
     invoke: (event, budgetMs = 15_000) => handler(event, lambdaContext(budgetMs, `req-${++count}`)),
     close: async () => {
+      // Idempotent: a test may close a harness early and the per-test cleanup closes it again.
+      if (closed) return;
+      closed = true;
       for (const r of restore) r();
       await Promise.all([emulator.close(), sink.close()]);
     },
+  };
+}
+
+/** A `start` for a test file: each harness it starts is closed after its test, newest first. */
+export function harnessPerTest(): (...args: Parameters<typeof startHarness>) => Promise<Harness> {
+  const started: Harness[] = [];
+  afterEach(async () => {
+    for (const harness of started.splice(0).reverse()) await harness.close();
+  });
+  return async (...args) => {
+    const harness = await startHarness(...args);
+    started.push(harness);
+    return harness;
   };
 }
