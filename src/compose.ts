@@ -8,6 +8,7 @@ import { createPagerDutyDestination } from './adapters/pagerduty-delivery.ts';
 import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
 import { createSlackDestination } from './adapters/slack-delivery.ts';
 import { createTeamsDestination } from './adapters/teams-delivery.ts';
+import type { WebhookTransport } from './adapters/webhook-delivery.ts';
 import { type Config, type CredentialsRef, loggerEnv, type SecretRef } from './config.ts';
 import { SecretError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -63,33 +64,27 @@ export function createRuntime(
   });
 
   // Webhooks are public HTTPS endpoints: they use the system trust store, never the appliance's custom CA or insecure flag.
-  const webhookAgents = overrides.agents ?? createAgents();
+  const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
   const destinations = [
     config.slack &&
       createSlackDestination({
+        ...transport,
         webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
-        agents: webhookAgents,
-        perAttemptTimeoutMs: config.httpTimeoutMs,
         ...config.alerting.slack,
-        logger,
       }),
     config.teams &&
       createTeamsDestination({
+        ...transport,
         webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
-        agents: webhookAgents,
-        perAttemptTimeoutMs: config.httpTimeoutMs,
         ...config.alerting.teams,
-        logger,
       }),
-    pagerDutyDestination(config, secrets, webhookAgents, logger),
+    pagerDutyDestination(config, secrets, transport),
     config.generic &&
       createGenericDestination({
         webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets),
+        ...transport,
         appliance: hostOf(config.api.baseUrl),
         notifyOn: config.alerting.generic.notifyOn,
-        agents: webhookAgents,
-        perAttemptTimeoutMs: config.httpTimeoutMs,
-        logger,
       }),
   ].filter((d) => d !== undefined);
 
@@ -104,7 +99,14 @@ export function createRuntime(
   deliveryStore.persistence().catch(() => undefined);
 
   const signing = config.webhookSigning;
-  const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
+  const signingSecret =
+    signing &&
+    (() =>
+      resolvePlainSecret(signing, secrets, {
+        variable: 'WEBHOOK_SIGNING_SECRET_ARN',
+        holds: 'at least 16 characters',
+        valid: (value) => value.length >= 16,
+      }));
 
   return {
     config,
@@ -116,42 +118,21 @@ export function createRuntime(
   };
 }
 
-async function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Promise<string> {
-  if (ref.kind === 'value') return ref.value;
-  const value = (await secrets.getSecretString(ref.arn)).trim();
-  registerSecret(value);
-  if (value.length < 16) {
-    throw new SecretError(
-      `secret ${ref.arn} (WEBHOOK_SIGNING_SECRET_ARN) must hold at least 16 characters as plain text`,
-    );
-  }
-  return value;
-}
-
-function pagerDutyDestination(config: Config, secrets: SecretReader, agents: HttpAgents, logger: Logger) {
+function pagerDutyDestination(config: Config, secrets: SecretReader, transport: WebhookTransport) {
   const pagerduty = config.pagerduty;
   if (pagerduty === undefined) return undefined;
   return createPagerDutyDestination({
-    routingKey: () => resolveRoutingKey(pagerduty.routingKey, secrets),
+    routingKey: () =>
+      resolvePlainSecret(pagerduty.routingKey, secrets, {
+        variable: 'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
+        holds: 'the routing key',
+        valid: (key) => /^[A-Za-z0-9]{20,64}$/.test(key),
+      }),
     eventsUrl: pagerduty.eventsUrl,
     source: hostOf(config.api.baseUrl),
     notifyOn: pagerduty.notifyOn,
-    agents,
-    perAttemptTimeoutMs: config.httpTimeoutMs,
-    logger,
+    ...transport,
   });
-}
-
-async function resolveRoutingKey(ref: SecretRef, secrets: SecretReader): Promise<string> {
-  if (ref.kind === 'value') return ref.value;
-  const key = (await secrets.getSecretString(ref.arn)).trim();
-  registerSecret(key);
-  if (!/^[A-Za-z0-9]{20,64}$/.test(key)) {
-    throw new SecretError(
-      `secret ${ref.arn} (PAGERDUTY_ROUTING_KEY_SECRET_ARN) must hold the routing key as plain text`,
-    );
-  }
-  return key;
 }
 
 function registerCredentials(ref: CredentialsRef): void {
@@ -181,6 +162,24 @@ async function resolveCredentials(ref: CredentialsRef, secrets: SecretReader): P
   return { kind: 'password', username: parsed.username, password: parsed.password };
 }
 
+/**
+ * A secret held as plain text: the configured value, or the secret's text, trimmed, registered for redaction and
+ * checked by `valid`; the error names the ARN and the variable, never the value.
+ */
+async function resolvePlainSecret(
+  ref: SecretRef,
+  secrets: SecretReader,
+  check: { readonly variable: string; readonly holds: string; readonly valid: (value: string) => boolean },
+): Promise<string> {
+  if (ref.kind === 'value') return ref.value;
+  const value = (await secrets.getSecretString(ref.arn)).trim();
+  registerSecret(value);
+  if (!check.valid(value)) {
+    throw new SecretError(`secret ${ref.arn} (${check.variable}) must hold ${check.holds} as plain text`);
+  }
+  return value;
+}
+
 /** The webhook URL of a destination: the configured value, or the secret's text (validated, registered for redaction). */
 export async function resolveWebhookUrl(
   ref: SecretRef | undefined,
@@ -188,11 +187,9 @@ export async function resolveWebhookUrl(
   secrets: SecretReader,
 ): Promise<string> {
   if (ref === undefined) throw new SecretError(`${variable} is not configured`);
-  if (ref.kind === 'value') return ref.value;
-  const url = (await secrets.getSecretString(ref.arn)).trim();
-  registerSecret(url);
-  if (!WebhookUrlSchema.safeParse(url).success) {
-    throw new SecretError(`secret ${ref.arn} (${variable}_SECRET_ARN) must hold the webhook URL as plain text`);
-  }
-  return url;
+  return resolvePlainSecret(ref, secrets, {
+    variable: `${variable}_SECRET_ARN`,
+    holds: 'the webhook URL',
+    valid: (url) => WebhookUrlSchema.safeParse(url).success,
+  });
 }

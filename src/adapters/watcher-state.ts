@@ -33,6 +33,8 @@ export class StateStoreError extends NotifierError {
 
 // Every item is prefixed so the table can be shared with the idempotency table.
 const PREFIX = 'watcher#';
+/** The item that says a session was claimed or notified. */
+const notifiedId = (key: string): string => `${PREFIX}notified#${key}`;
 const CURSOR_ID = `${PREFIX}cursor`;
 
 /**
@@ -156,7 +158,7 @@ export function createDynamoStateStore(options: { tableName: string; client?: Dy
     },
     async claim(key, nowMs, leaseMs) {
       const { sdk, client } = await load();
-      const id = `${PREFIX}notified#${key}`;
+      const id = notifiedId(key);
       try {
         await client.send(
           new sdk.PutItemCommand({
@@ -187,7 +189,7 @@ export function createDynamoStateStore(options: { tableName: string; client?: Dy
           new sdk.PutItemCommand({
             TableName: table,
             Item: {
-              id: { S: `${PREFIX}notified#${key}` },
+              id: { S: notifiedId(key) },
               state: { S: 'done' },
               expiresAt: { N: String(Math.ceil(expiresAtMs / 1000)) },
             },
@@ -203,7 +205,7 @@ export function createDynamoStateStore(options: { tableName: string; client?: Dy
         await client.send(
           new sdk.DeleteItemCommand({
             TableName: table,
-            Key: { id: { S: `${PREFIX}notified#${key}` } },
+            Key: { id: { S: notifiedId(key) } },
             ConditionExpression: '#state = :claimed',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: { ':claimed': { S: 'claimed' } },
