@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse } from 'aws-lambda';
-import type { Runtime } from './compose.ts';
-import { type SessionRequest, sessionRequestFrom, type TriggerKind } from './core/trigger.ts';
 import type { NotifyResult } from './notify.ts';
+import type { Runtime } from './runtime.ts';
+import { type SessionRequest, sessionRequestFrom, type TriggerKind } from './triggers/request.ts';
 
 /**
  * What the handler answers, per trigger: direct and EventBridge the NotifyResult, SQS the partial batch response,
@@ -16,7 +16,7 @@ export function parseEvent(event: unknown): { trigger: TriggerKind; request: Ses
   return { trigger, request: sessionRequestFrom(event, trigger) };
 }
 
-let dispatch: Promise<typeof import('./dispatch.ts')> | undefined;
+let dispatch: Promise<typeof import('./triggers/dispatch.ts')> | undefined;
 
 /** Builds a Lambda handler around a runtime factory, called once per container on first use. */
 export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
@@ -33,7 +33,7 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
   };
   return async (event: unknown, context: Context): Promise<HandlerResult> => {
     // Loaded here rather than at import, so a cold import parses almost nothing (README, Benchmarks).
-    dispatch ??= import('./dispatch.ts');
+    dispatch ??= import('./triggers/dispatch.ts');
     const { recogniseEvent, handleHttp, handleInvoke, handleSns, handleSqs } = await dispatch;
     // The shape is checked first: an event no trigger knows is rejected before any configuration or network work.
     const recognised = recogniseEvent(event);
@@ -55,6 +55,9 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
 export const handler = createHandler(async () => {
   // Loaded on the first invocation, not at import: config, zod, the adapters, the logger and node:https are not
   // parsed while the module is imported (README, Benchmarks: cold module load).
-  const [{ createRuntime }, { loadConfig }] = await Promise.all([import('./compose.ts'), import('./config.ts')]);
+  const [{ createRuntime }, { loadConfig }] = await Promise.all([
+    import('./runtime.ts'),
+    import('./config/notifier.ts'),
+  ]);
   return createRuntime(loadConfig());
 });

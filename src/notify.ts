@@ -2,9 +2,9 @@ import { outcomeOf, type SessionOutcome, sessionContextFrom } from './core/conte
 import type { JobSession } from './core/job-session.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
 import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
-import type { SessionRequest } from './core/trigger.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
+import type { SessionRequest } from './triggers/request.ts';
 
 export { outcomeOf } from './core/context.ts';
 

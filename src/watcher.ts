@@ -1,16 +1,16 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import type { HttpAgents } from './adapters/http-client.ts';
-import { createSecretReader, type SecretReader } from './adapters/secrets.ts';
-import { createPacer, createWatchPosters, pacedDestination } from './adapters/watch-posters.ts';
-import { createDynamoStateStore, createMemoryStateStore, type WatcherStateStore } from './adapters/watcher-state.ts';
-import { createRuntime } from './compose.ts';
-import { type Config, loadConfig, loadWatcherConfig } from './config.ts';
+import { type Config, loadConfig, loadWatcherConfig } from './config/notifier.ts';
 import type { Digest } from './core/render/digest.ts';
 import { deadlineFrom } from './deadline.ts';
 import { ConfigError, NotifierError, TriggerError } from './errors.ts';
+import type { HttpAgents } from './http/client.ts';
 import type { Logger } from './logger.ts';
-import { runDigest, runWatch, type SessionLister, type WatchDeps, type WatchReport } from './watch-run.ts';
+import { createRuntime } from './runtime.ts';
+import { createSecretReader, type SecretReader } from './secrets.ts';
+import { createPacer, createWatchPosters, pacedDestination } from './watcher/posters.ts';
+import { runDigest, runWatch, type SessionLister, type WatchDeps, type WatchReport } from './watcher/run.ts';
+import { createDynamoStateStore, createMemoryStateStore, type WatcherStateStore } from './watcher/state-store.ts';
 
 /**
  * What starts the watcher: the EventBridge schedule's event (a watch run), or the digest schedule's constant input.

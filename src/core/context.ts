@@ -2,7 +2,7 @@ import type { JobSession } from './job-session.ts';
 import { describeOutcome, normalizeStatus, severityRank, worseOf } from './status.ts';
 import { parseTimestamp } from './summarize.ts';
 import type { Notification, SessionContext, Severity } from './summary.ts';
-import { parseDuration } from './timespan.ts';
+import { parseDuration } from './time.ts';
 
 /** The overall result a caller (and the summary log line) reports. */
 export type SessionOutcome =

@@ -10,7 +10,7 @@ import {
   type StatusCount,
   type Summary,
 } from './summary.ts';
-import { parseDuration } from './timespan.ts';
+import { parseDuration } from './time.ts';
 
 /** Distinct unrecognised statuses get their own row up to this many; the rest share OTHER_STATUSES_LABEL. */
 export const MAX_UNKNOWN_STATUS_ROWS = 200;

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeSessionId } from '../../src/core/session-id.ts';
-import { type SessionRequest, sessionRequestFrom } from '../../src/core/trigger.ts';
+import { NotifierError, TriggerError } from '../../src/errors.ts';
+import { parseEvent } from '../../src/handler.ts';
+import { type SessionRequest, sessionRequestFrom } from '../../src/triggers/request.ts';
 import {
   httpRequestFrom,
   recogniseEvent,
   sessionRequestFromHttpBody,
   sessionRequestFromSnsRecord,
   sessionRequestFromSqsRecord,
-} from '../../src/core/trigger-shapes.ts';
-import { NotifierError, TriggerError } from '../../src/errors.ts';
-import { parseEvent } from '../../src/handler.ts';
+} from '../../src/triggers/shapes.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { anyEvent, oddSessionId } from './arbitraries.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadWatcherConfig } from '../../src/config.ts';
+import { loadConfig, loadWatcherConfig } from '../../src/config/notifier.ts';
 import { ConfigError } from '../../src/errors.ts';
 
 const base = {

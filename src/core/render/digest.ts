@@ -1,8 +1,8 @@
 import type { JobSession } from '../job-session.ts';
 import { normalizeStatus } from '../status.ts';
 import type { Severity } from '../summary.ts';
-import { formatDuration, formatUtcTime } from '../timespan.ts';
-import { isFinishedStatus, type PolicyLastRun, parseUtcMs, policyOf, sessionDurationMs } from '../watch.ts';
+import { formatDuration, formatUtcTime } from '../time.ts';
+import { isFinishedStatus, type PolicyLastRun, parseUtcMs, policyOf, sessionDurationMs } from '../watch/cursor.ts';
 import { escapeSlackText, escapeTeamsText, escapeToFit, sanitizeSlackPlainText } from './escape.ts';
 import type { SlackBlock, SlackMessage } from './slack.ts';
 import { type CardElement, cardMessage, type TeamsMessage } from './teams.ts';

@@ -10,8 +10,8 @@ import {
   summarize,
 } from '../../../src/core/summarize.ts';
 import { MAX_PROBLEMS_KEPT } from '../../../src/core/summary.ts';
-import { formatDuration } from '../../../src/core/timespan.ts';
-import { loadSessionLog } from './load-fixture.ts';
+import { formatDuration } from '../../../src/core/time.ts';
+import { loadSessionLog } from '../../support/load-fixture.ts';
 
 const step = (status: string, extra: Partial<LogItem> = {}): LogItem => ({ status, ...extra });
 

@@ -10,7 +10,7 @@ import {
   planWatch,
   selectSessions,
   utcSecond,
-} from '../../../src/core/watch.ts';
+} from '../../../src/core/watch/cursor.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
