@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config/notifier.ts';
 import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
 import { SAMPLE_SESSIONS } from '../src/dev/sample-sessions.ts';
 import { type RecordedPost, startWebhookSink } from '../src/dev/webhook-sink.ts';
-import { createHandler } from '../src/handler.ts';
+import { createHandler } from '../src/triggers/router.ts';
 import { createLogger } from '../src/logger.ts';
 import { createRuntime } from '../src/runtime.ts';
 

@@ -17,6 +17,7 @@ import { SourceApiError } from '../../src/errors.ts';
 import { createAgents, type HttpAgents } from '../../src/http/client.ts';
 import { errorChain } from '../../src/http/retry.ts';
 import type { Deadline, LogSink } from '../../src/ports.ts';
+import { recordingLog } from '../support/log.ts';
 
 const USERNAME = 'notifier';
 const PASSWORD = 's3cret-Passw0rd!';
@@ -62,14 +63,14 @@ async function setup(
   emulator = await startApplianceEmulator(emulatorOptions);
   const agents = createAgents();
   agentSets.push(agents);
-  const warnings: string[] = [];
+  const { messages: warnings, log } = recordingLog();
   const { credentials = PASSWORD_CREDENTIALS, ...rest } = clientOptions;
   const client = createApplianceClient({
     baseUrl: emulator.url,
     apiVersion: 'v1',
     credentials: async () => credentials,
     agents,
-    logger: { warn: (message) => void warnings.push(message) },
+    logger: log,
     perAttemptTimeoutMs: 2_000,
     retry: FAST_RETRY,
     ...rest,
@@ -411,13 +412,13 @@ describe('createApplianceClient', () => {
       const port = await closedPort();
       const agents = createAgents();
       agentSets.push(agents);
-      const warnings: string[] = [];
+      const { messages: warnings, log } = recordingLog();
       const client = createApplianceClient({
         baseUrl: `http://127.0.0.1:${port}`,
         apiVersion: 'v1',
         credentials: async () => ({ kind: 'token', token: STATIC_TOKEN }),
         agents,
-        logger: { warn: (message) => void warnings.push(message) },
+        logger: log,
         retry: FAST_RETRY,
       });
 
