@@ -11,6 +11,7 @@ import type { Destination } from '../../src/ports.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { recordingLog } from '../support/log.ts';
+import { rejection } from '../support/rejection.ts';
 
 let dynamo: LocalDynamo;
 let tableCount = 0;
@@ -259,13 +260,10 @@ describe('withIdempotency', () => {
     const { lines, logger } = logged();
     const idempotent = withIdempotency(destination, brokenStore('put'), logger);
 
-    const error = await idempotent.post(summary('8', 'success'), deadlineIn(5_000)).catch((e: unknown) => e);
+    const error = await rejection(idempotent.post(summary('8', 'success'), deadlineIn(5_000)), DeliveryError);
 
-    expect(error).toBeInstanceOf(DeliveryError);
-    expect((error as DeliveryError).retryable).toBe(true);
-    expect((error as Error).message).toMatch(
-      /delivery record store failed .*ProvisionedThroughputExceeded.*nothing was posted/,
-    );
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/delivery record store failed .*ProvisionedThroughputExceeded.*nothing was posted/);
     expect(destination.calls).toHaveLength(0);
     expect(lines).toHaveLength(0);
   });
