@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createMemoryDeliveryStore } from '../../src/adapters/delivery-store.ts';
-import { type DeliveryStore, withIdempotency } from '../../src/adapters/idempotent-destination.ts';
 import type { Notification } from '../../src/core/summary.ts';
 import { deadlineIn } from '../../src/deadline.ts';
+import { createMemoryDeliveryStore } from '../../src/destinations/delivery-store.ts';
+import { type DeliveryStore, withIdempotency } from '../../src/destinations/idempotent.ts';
 import { DeliveryError, NotifierError } from '../../src/errors.ts';
 import type { Destination } from '../../src/ports.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
+import { recordingLog } from '../support/log.ts';
 
 let dynamo: LocalDynamo;
 let tableCount = 0;
@@ -249,10 +250,8 @@ describe('withIdempotency', () => {
     return { expiresAfterSeconds: 60, graceMs: 0, persistence: async () => layer };
   };
   const logged = () => {
-    const lines: string[] = [];
-    const log = (message: string, ...attributes: Record<string, unknown>[]) =>
-      lines.push(`${message} ${JSON.stringify(attributes)}`);
-    return { lines, logger: { info: log, warn: log } };
+    const { lines, log } = recordingLog();
+    return { lines, logger: log };
   };
 
   it('posts nothing and fails as retryable when the store cannot record the delivery first', async () => {

@@ -5,7 +5,7 @@ import {
   createMemoryStateStore,
   StateStoreError,
   type WatcherStateStore,
-} from '../../src/adapters/watcher-state.ts';
+} from '../../src/watcher/state-store.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 
 let dynamo: LocalDynamo;
