@@ -7,7 +7,7 @@ import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
 import { watchSample } from '../src/dev/watch-samples.ts';
 import { startWebhookSink } from '../src/dev/webhook-sink.ts';
 import { createLogger } from '../src/logger.ts';
-import { createWatcherHandler, createWatcherRuntime } from '../src/watcher.ts';
+import { createWatcherHandler, createWatcherRuntime } from '../src/watcher/runtime.ts';
 
 const USER = { username: 'watcher', password: 'watcher-Passw0rd-2718' };
 const MINUTE = 60_000;

@@ -43,6 +43,7 @@ export function createRuntime(
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
+  prefetchSecrets(config, secrets);
 
   if (config.api.insecureTls) {
     logger.warn(
@@ -120,4 +121,16 @@ function pagerDutyDestination(config: Config, secrets: SecretReader, transport: 
     notifyOn: pagerduty.notifyOn,
     ...transport,
   });
+}
+
+/**
+ * Starts fetching every configured secret at once, so the first notification waits for one Secrets Manager round trip
+ * rather than one before the token and another before each post. A failure is dropped here: the reader forgets it,
+ * and the call that needs the value fetches again and reports it.
+ */
+function prefetchSecrets(config: Config, secrets: SecretReader): void {
+  const refs = [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning];
+  const arns = refs.flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
+  if (config.api.credentials.kind === 'secret') arns.push(config.api.credentials.arn);
+  for (const arn of arns) secrets.getSecretString(arn).catch(() => undefined);
 }
