@@ -1,9 +1,13 @@
 import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
 import { loggerEnv } from './config/env.ts';
 import type { Config } from './config/notifier.ts';
-import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './destinations/delivery-store.ts';
+import {
+  createDynamoDeliveryStore,
+  createMemoryDeliveryStore,
+  type DeliveryStore,
+} from './destinations/delivery-store.ts';
 import { createGenericDestination } from './destinations/generic.ts';
-import { type DeliveryStore, withIdempotency } from './destinations/idempotent.ts';
+import { withIdempotency } from './destinations/idempotent.ts';
 import { createPagerDutyDestination } from './destinations/pagerduty.ts';
 import type { WebhookTransport } from './destinations/post-webhook.ts';
 import { createSlackDestination } from './destinations/slack.ts';
@@ -94,8 +98,8 @@ export function createRuntime(
       ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
       : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
   const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
-  // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
-  deliveryStore.persistence().catch(() => undefined);
+  // Start loading the store's SDK now (first invocation), so it overlaps the appliance calls instead of the first post.
+  deliveryStore.prepare();
 
   const signing = config.webhookSigning;
   const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
