@@ -12,7 +12,8 @@ import { checkSlackLimits, checkTeamsLimits } from './limits.ts';
 // Fixed seeds keep failures reproducible; fast-check prints the seed and the shrunk counterexample when one fails.
 const RUNS = 10_000;
 
-describe('session log responses (property-based)', () => {
+// CPU-bound: thousands of generated bodies take several times longer on a loaded machine than on a quiet one.
+describe('session log responses (property-based)', { timeout: 120_000 }, () => {
   it(`validates, summarizes and renders ${RUNS} generated bodies within Slack and Teams limits, never throwing`, () => {
     let accepted = 0;
     fc.assert(
@@ -53,7 +54,7 @@ describe('session log responses (property-based)', () => {
   });
 });
 
-describe('TimeSpan strings (property-based)', () => {
+describe('TimeSpan strings (property-based)', { timeout: 120_000 }, () => {
   it(`parses ${RUNS} generated strings to a finite number of ms or null, never throwing`, () => {
     let parsedCount = 0;
     fc.assert(
