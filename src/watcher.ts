@@ -8,6 +8,7 @@ import type { HttpAgents } from './http/client.ts';
 import type { Logger } from './logger.ts';
 import { createRuntime } from './runtime.ts';
 import { createSecretReader, type SecretReader } from './secrets.ts';
+import { applianceHost } from './triggers/session.ts';
 import { createPacer, createWatchPosters, pacedDestination } from './watcher/posters.ts';
 import { runDigest, runWatch, type SessionLister, type WatchDeps, type WatchReport } from './watcher/run.ts';
 import { createDynamoStateStore, createMemoryStateStore, type WatcherStateStore } from './watcher/state-store.ts';
@@ -93,7 +94,13 @@ export function createWatcherHandler(makeRuntime: () => WatcherRuntime) {
     const task = 'task' in parsed.data ? parsed.data.task : 'watch';
     runtime ??= makeRuntime();
     const { logger } = runtime;
-    logger.appendKeys({ trigger: 'schedule', task, requestId: context.awsRequestId });
+    logger.addContext(context);
+    logger.appendKeys({
+      trigger: 'schedule',
+      task,
+      requestId: context.awsRequestId,
+      appliance: applianceHost(runtime.config.api.baseUrl),
+    });
     const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
     try {
       if (task === 'watch') return await runWatch(runtime, deadline);
@@ -109,7 +116,7 @@ export function createWatcherHandler(makeRuntime: () => WatcherRuntime) {
       });
       throw error;
     } finally {
-      logger.removeKeys(['trigger', 'task', 'requestId']);
+      logger.removeKeys(['trigger', 'task', 'requestId', 'appliance']);
     }
   };
 }

@@ -324,17 +324,24 @@ export function notifierEnv(env: Env = process.env): Record<string, string> {
   return Object.fromEntries(KNOWN.flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
 }
 
-/** The logger's settings from the variables Powertools defined: POWERTOOLS_LOG_LEVEL (then AWS_LAMBDA_LOG_LEVEL). */
+/** The logger's settings from the variables Powertools reads: POWERTOOLS_LOG_LEVEL (then AWS_LAMBDA_LOG_LEVEL), POWERTOOLS_SERVICE_NAME. */
 export function loggerEnv(env: Env = process.env): {
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | undefined;
   traceId: () => string | undefined;
+  serviceName: string | undefined;
+  initializationType: string | undefined;
 } {
   const level = (env.POWERTOOLS_LOG_LEVEL ?? env.AWS_LAMBDA_LOG_LEVEL ?? '').toUpperCase();
   const known = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
   const logLevel = level === 'TRACE' ? 'DEBUG' : level === 'CRITICAL' ? 'ERROR' : known.find((k) => k === level);
   // Read per line: the runtime sets a new trace header for every invocation.
   const traceId = () => /Root=([^;]+)/.exec(env._X_AMZN_TRACE_ID ?? '')?.[1];
-  return { logLevel, traceId };
+  return {
+    logLevel,
+    traceId,
+    serviceName: env.POWERTOOLS_SERVICE_NAME,
+    initializationType: env.AWS_LAMBDA_INITIALIZATION_TYPE,
+  };
 }
 
 /** The scheduled watcher's settings (see README "Scheduled watcher"); durations in milliseconds. */

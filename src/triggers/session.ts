@@ -9,6 +9,15 @@ import type { SessionRequest, TriggerKind } from './request.ts';
 /** Whether another attempt could help: our errors say so; anything unexpected is assumed transient. */
 export const isTransient = (error: unknown): boolean => !(error instanceof NotifierError) || error.retryable;
 
+/** The appliance's host (never a path or credentials), the `appliance` key of log lines and metrics. */
+export function applianceHost(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** The error's code for logs and HTTP answers, without its message. */
 export const codeOf = (error: unknown): string => (error instanceof NotifierError ? error.code : 'UNEXPECTED');
 
@@ -23,7 +32,12 @@ export async function notifyLogged(
   keys: { readonly trigger: TriggerKind; readonly messageId?: string },
 ): Promise<NotifyResult> {
   const { logger } = runtime;
-  logger.appendKeys({ sessionId: request.sessionId, requestId: context.awsRequestId, ...keys });
+  logger.appendKeys({
+    sessionId: request.sessionId,
+    requestId: context.awsRequestId,
+    appliance: applianceHost(runtime.config.api.baseUrl),
+    ...keys,
+  });
   const started = Date.now();
   const attempts: AttemptCounts = {};
   try {
@@ -47,7 +61,7 @@ export async function notifyLogged(
     });
     throw error;
   } finally {
-    logger.removeKeys(['sessionId', 'trigger', 'requestId', 'messageId']);
+    logger.removeKeys(['sessionId', 'trigger', 'requestId', 'messageId', 'appliance']);
   }
 }
 
