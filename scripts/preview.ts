@@ -14,9 +14,9 @@ import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
 import { parseCommandLine, runTool, UsageError } from '../src/dev/cli.ts';
 import { SAMPLE_SESSIONS } from '../src/dev/sample-sessions.ts';
 import { type RecordedPost, startWebhookSink } from '../src/dev/webhook-sink.ts';
-import { createHandler } from '../src/handler.ts';
 import { createLogger } from '../src/logger.ts';
 import { createRuntime } from '../src/runtime.ts';
+import { createHandler } from '../src/triggers/router.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -26,6 +26,9 @@ export interface Logger {
   addContext(context: Context): void;
 }
 
+/** The lines a component writes (it never changes the persistent keys): the one logger type every module takes. */
+export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
 /** Options of createLogger; the config's loggerEnv() supplies them from POWERTOOLS_LOG_LEVEL and _X_AMZN_TRACE_ID. */
 export interface LoggerOptions {
   readonly logLevel?: LogLevel | undefined;

@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
-import { type Credentials, createApplianceClient } from './appliance/client.ts';
-import { type Config, type CredentialsRef, loggerEnv, type SecretRef } from './config/notifier.ts';
+import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
+import { loggerEnv } from './config/env.ts';
+import type { Config } from './config/notifier.ts';
 import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './destinations/delivery-store.ts';
 import { createGenericDestination } from './destinations/generic.ts';
 import { type DeliveryStore, withIdempotency } from './destinations/idempotent.ts';
@@ -8,31 +8,29 @@ import { createPagerDutyDestination } from './destinations/pagerduty.ts';
 import type { WebhookTransport } from './destinations/post-webhook.ts';
 import { createSlackDestination } from './destinations/slack.ts';
 import { createTeamsDestination } from './destinations/teams.ts';
-import { SecretError } from './errors.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
 import { hostOf, registerSecret } from './redact.ts';
-import { createSecretReader, type SecretReader } from './secrets.ts';
+import {
+  createSecretReader,
+  registerCredentials,
+  resolveCredentials,
+  resolveRoutingKey,
+  resolveSigningSecret,
+  resolveWebhookUrl,
+  type SecretReader,
+} from './secrets.ts';
 
 /** Everything an invocation needs, built once per container and reused while it is warm. */
 export interface Runtime extends NotifyDeps {
+  /** The appliance client behind `source`, with its session list (the watcher's handle). */
+  readonly appliance: ApplianceClient;
   readonly config: Config;
   readonly logger: Logger;
   /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
   readonly signingSecret: (() => Promise<string>) | undefined;
 }
-
-/**
- * The JSON secret behind BACKUP_API_SECRET_ARN: a bearer token, or a username and password.
- * @example { "username": "notifier", "password": "…" } or { "token": "eyJ…" }
- */
-const ApplianceSecretSchema = z.union([
-  z.object({ token: z.string().check(z.minLength(1)) }),
-  z.object({ username: z.string().check(z.minLength(1)), password: z.string().check(z.minLength(1)) }),
-]);
-
-const WebhookUrlSchema = z.url({ protocol: /^https?$/ });
 
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
 export function createRuntime(
@@ -99,19 +97,13 @@ export function createRuntime(
   deliveryStore.persistence().catch(() => undefined);
 
   const signing = config.webhookSigning;
-  const signingSecret =
-    signing &&
-    (() =>
-      resolvePlainSecret(signing, secrets, {
-        variable: 'WEBHOOK_SIGNING_SECRET_ARN',
-        holds: 'at least 16 characters',
-        valid: (value) => value.length >= 16,
-      }));
+  const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
 
   return {
     config,
     logger,
     source,
+    appliance: source,
     destinations: idempotent,
     signingSecret,
     sessionUrlTemplate: config.sessionUrlTemplate,
@@ -122,74 +114,10 @@ function pagerDutyDestination(config: Config, secrets: SecretReader, transport: 
   const pagerduty = config.pagerduty;
   if (pagerduty === undefined) return undefined;
   return createPagerDutyDestination({
-    routingKey: () =>
-      resolvePlainSecret(pagerduty.routingKey, secrets, {
-        variable: 'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
-        holds: 'the routing key',
-        valid: (key) => /^[A-Za-z0-9]{20,64}$/.test(key),
-      }),
+    routingKey: () => resolveRoutingKey(pagerduty.routingKey, secrets),
     eventsUrl: pagerduty.eventsUrl,
     source: hostOf(config.api.baseUrl),
     notifyOn: pagerduty.notifyOn,
     ...transport,
-  });
-}
-
-function registerCredentials(ref: CredentialsRef): void {
-  if (ref.kind === 'token') registerSecret(ref.token);
-  if (ref.kind === 'password') registerSecret(ref.password);
-}
-
-async function resolveCredentials(ref: CredentialsRef, secrets: SecretReader): Promise<Credentials> {
-  if (ref.kind === 'token') return { kind: 'token', token: ref.token };
-  if (ref.kind === 'password') return { kind: 'password', username: ref.username, password: ref.password };
-  const raw = await secrets.getSecretString(ref.arn);
-  registerSecret(raw);
-  let parsed: z.infer<typeof ApplianceSecretSchema>;
-  try {
-    parsed = ApplianceSecretSchema.parse(JSON.parse(raw));
-  } catch (error) {
-    // The cause is dropped on purpose: a JSON or zod error could quote the secret's text.
-    throw new SecretError(
-      `secret ${ref.arn} (BACKUP_API_SECRET_ARN) must be JSON with "token", or "username" and "password" (${error instanceof SyntaxError ? 'not JSON' : 'wrong fields'})`,
-    );
-  }
-  if ('token' in parsed) {
-    registerSecret(parsed.token);
-    return { kind: 'token', token: parsed.token };
-  }
-  registerSecret(parsed.password);
-  return { kind: 'password', username: parsed.username, password: parsed.password };
-}
-
-/**
- * A secret held as plain text: the configured value, or the secret's text, trimmed, registered for redaction and
- * checked by `valid`; the error names the ARN and the variable, never the value.
- */
-async function resolvePlainSecret(
-  ref: SecretRef,
-  secrets: SecretReader,
-  check: { readonly variable: string; readonly holds: string; readonly valid: (value: string) => boolean },
-): Promise<string> {
-  if (ref.kind === 'value') return ref.value;
-  const value = (await secrets.getSecretString(ref.arn)).trim();
-  registerSecret(value);
-  if (!check.valid(value)) {
-    throw new SecretError(`secret ${ref.arn} (${check.variable}) must hold ${check.holds} as plain text`);
-  }
-  return value;
-}
-
-/** The webhook URL of a destination: the configured value, or the secret's text (validated, registered for redaction). */
-export async function resolveWebhookUrl(
-  ref: SecretRef | undefined,
-  variable: string,
-  secrets: SecretReader,
-): Promise<string> {
-  if (ref === undefined) throw new SecretError(`${variable} is not configured`);
-  return resolvePlainSecret(ref, secrets, {
-    variable: `${variable}_SECRET_ARN`,
-    holds: 'the webhook URL',
-    valid: (url) => WebhookUrlSchema.safeParse(url).success,
   });
 }

@@ -2,6 +2,18 @@ import * as z from 'zod/mini';
 import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
+import {
+  arn,
+  type Env,
+  flag,
+  httpUrl,
+  KNOWN,
+  mentionOn,
+  notifyOn,
+  optionalText,
+  parseEnv,
+  rejectUnknownVariables,
+} from './env.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
 export type SecretRef =
@@ -62,91 +74,6 @@ export interface AlertingConfig {
 /** PagerDuty's Events API v2 endpoint. */
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
-// The scheduled watcher's variables (issue 7), read by loadWatcherConfig below.
-const WATCHER_KNOWN = [
-  'WATCHER_STATE_TABLE',
-  'WATCH_SCHEDULE',
-  'WATCH_SESSION_TYPES',
-  'WATCH_BACKFILL',
-  'WATCH_OVERLAP',
-  'WATCH_LONGEST_RUN',
-  'WATCH_CONCURRENCY',
-  'WATCH_PAGE_SIZE',
-  'DIGEST_CRON',
-  'MISSED_RUN_LOOKBACK',
-  'MISSED_RUN_AFTER',
-] as const;
-
-// Every variable the notifier reads; an unknown one with our prefixes is a typo worth failing on.
-const KNOWN = [
-  'BACKUP_API_URL',
-  'BACKUP_API_VERSION',
-  'BACKUP_API_TOKEN',
-  'BACKUP_API_USERNAME',
-  'BACKUP_API_PASSWORD',
-  'BACKUP_API_SECRET_ARN',
-  'BACKUP_API_CA_CERT',
-  'BACKUP_API_INSECURE_TLS',
-  'SLACK_WEBHOOK_URL',
-  'SLACK_WEBHOOK_SECRET_ARN',
-  'TEAMS_WEBHOOK_URL',
-  'TEAMS_WEBHOOK_SECRET_ARN',
-  'NOTIFIER_DEADLINE_MARGIN_MS',
-  'NOTIFIER_HTTP_TIMEOUT_MS',
-  'SESSION_URL_TEMPLATE',
-  'SLACK_NOTIFY_ON',
-  'SLACK_MENTION_ON_FAILURE',
-  'SLACK_MENTION_ON',
-  'TEAMS_NOTIFY_ON',
-  'TEAMS_MENTION_ON_FAILURE',
-  'TEAMS_MENTION_ON',
-  'PAGERDUTY_ROUTING_KEY',
-  'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
-  'PAGERDUTY_EVENTS_URL',
-  'PAGERDUTY_NOTIFY_ON',
-  'GENERIC_WEBHOOK_URL',
-  'GENERIC_WEBHOOK_SECRET_ARN',
-  'GENERIC_NOTIFY_ON',
-  'WEBHOOK_SIGNING_SECRET',
-  'WEBHOOK_SIGNING_SECRET_ARN',
-  'IDEMPOTENCY_TABLE',
-  ...WATCHER_KNOWN,
-] as const;
-const OUR_PREFIXES = [
-  'BACKUP_API_',
-  'SLACK_',
-  'TEAMS_',
-  'NOTIFIER_',
-  'WEBHOOK_',
-  'PAGERDUTY_',
-  'GENERIC_',
-  'SESSION_',
-  'IDEMPOTENCY_',
-  'WATCH_',
-  'WATCHER_',
-  'DIGEST_',
-  'MISSED_',
-];
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
-const arn = z
-  .string()
-  .check(
-    z.regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+$/, 'must be a Secrets Manager secret ARN'),
-  );
-const flag = z._default(
-  z.pipe(
-    z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }),
-    z.transform((v) => v === 'true' || v === '1'),
-  ),
-  false,
-);
-const notifyOn = z._default(
-  z.enum(['all', 'problems', 'failures'], { error: 'must be all, problems or failures' }),
-  'all',
-);
-const mentionOn = z._default(z.enum(['failures', 'problems'], { error: 'must be failures or problems' }), 'failures');
 // One or more Slack mention tokens: a user group, a user, or @here/@channel; nothing else can ride along.
 const SLACK_MENTION =
   /^(?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)(?: (?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)){0,9}$/;
@@ -212,24 +139,10 @@ const EnvSchema = z.object({
   ),
 });
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and validates the notifier's configuration; the only reader of process.env in the project. */
 export function loadConfig(env: Env = process.env): Config {
-  const unknown = Object.keys(env).filter(
-    (key) => OUR_PREFIXES.some((prefix) => key.startsWith(prefix)) && !(KNOWN as readonly string[]).includes(key),
-  );
-  if (unknown.length > 0) throw new ConfigError(`unknown configuration variable ${unknown.sort().join(', ')}`);
-
-  // Blank values count as unset, so `FOO=` in a .env file does not trip validation.
-  const picked = Object.fromEntries(KNOWN.map((key) => [key, env[key] === '' ? undefined : env[key]]));
-  const parsed = EnvSchema.safeParse(picked);
-  if (!parsed.success) {
-    // Name the variable and the rule, never the value (it may be a secret).
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`, { cause: parsed.error });
-  }
-  const e = parsed.data;
+  rejectUnknownVariables(env);
+  const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
   return Object.freeze({
     api: Object.freeze({
       baseUrl: e.BACKUP_API_URL,
@@ -322,117 +235,4 @@ function secretRef(
 /** The notifier's variables that are set in `env`, for local runs that fill the rest with embedded defaults. */
 export function notifierEnv(env: Env = process.env): Record<string, string> {
   return Object.fromEntries(KNOWN.flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
-}
-
-/** The logger's settings from the variables Powertools reads: POWERTOOLS_LOG_LEVEL (then AWS_LAMBDA_LOG_LEVEL), POWERTOOLS_SERVICE_NAME. */
-export function loggerEnv(env: Env = process.env): {
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | undefined;
-  traceId: () => string | undefined;
-  serviceName: string | undefined;
-  initializationType: string | undefined;
-} {
-  const level = (env.POWERTOOLS_LOG_LEVEL ?? env.AWS_LAMBDA_LOG_LEVEL ?? '').toUpperCase();
-  const known = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
-  const logLevel = level === 'TRACE' ? 'DEBUG' : level === 'CRITICAL' ? 'ERROR' : known.find((k) => k === level);
-  // Read per line: the runtime sets a new trace header for every invocation.
-  const traceId = () => /Root=([^;]+)/.exec(env._X_AMZN_TRACE_ID ?? '')?.[1];
-  return {
-    logLevel,
-    traceId,
-    serviceName: env.POWERTOOLS_SERVICE_NAME,
-    initializationType: env.AWS_LAMBDA_INITIALIZATION_TYPE,
-  };
-}
-
-/** The scheduled watcher's settings (see README "Scheduled watcher"); durations in milliseconds. */
-export interface WatcherConfig {
-  /** DynamoDB table for the cursor and per-session markers; undefined keeps state in memory (local runs only). */
-  readonly stateTable: string | undefined;
-  readonly sessionTypes: readonly string[];
-  readonly backfillMs: number;
-  readonly overlapMs: number;
-  readonly longestRunMs: number;
-  readonly concurrency: number;
-  readonly pageSize: number;
-  /** Link for a session in the digest: `{sessionId}` is replaced by the session ID; default the appliance's address. */
-  readonly sessionUrl: string;
-  /** The digest's EventBridge schedule; undefined means no digest is posted. */
-  readonly digestCron: string | undefined;
-  readonly missedRunLookbackMs: number;
-  /** 0 turns missed-run alerts off. */
-  readonly missedRunAfterMs: number;
-}
-
-const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-const durationText = z.optional(
-  z.string().check(z.regex(/^\d{1,6}[smhd]$/, 'must be a duration such as 90s, 15m, 26h or 7d')),
-);
-
-/** `90s`, `15m`, `26h`, `7d` → milliseconds. */
-function durationMs(text: string): number {
-  return Number(text.slice(0, -1)) * (DURATION_UNITS[text.slice(-1)] ?? 0);
-}
-
-const scheduleExpression = z
-  .string()
-  .check(
-    z.regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge schedule such as rate(5 minutes) or cron(0 7 * * ? *)'),
-  );
-
-const WatcherEnvSchema = z.object({
-  WATCHER_STATE_TABLE: z.optional(
-    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
-  ),
-  WATCH_SCHEDULE: z._default(scheduleExpression, 'rate(5 minutes)'),
-  WATCH_SESSION_TYPES: z._default(
-    z
-      .string()
-      .check(z.regex(/^\s*[A-Za-z]+(\s*,\s*[A-Za-z]+)*\s*$/, 'must be a comma-separated list of session types')),
-    'PolicyBackup,PolicySnapshot,PolicyArchive',
-  ),
-  WATCH_BACKFILL: durationText,
-  WATCH_OVERLAP: durationText,
-  WATCH_LONGEST_RUN: durationText,
-  WATCH_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(32)), 4),
-  WATCH_PAGE_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
-  DIGEST_CRON: z.optional(scheduleExpression),
-  MISSED_RUN_LOOKBACK: durationText,
-  MISSED_RUN_AFTER: durationText,
-});
-
-/** Reads and validates the watcher's settings (loadConfig still validates the shared ones and rejects typos). */
-/** The watcher's settings; `sessionLink` links digest failures (SESSION_URL_TEMPLATE, else the appliance's URL). */
-export function loadWatcherConfig(env: Env = process.env, sessionLink?: string): WatcherConfig {
-  const picked = Object.fromEntries(WATCHER_KNOWN.map((key) => [key, env[key] === '' ? undefined : env[key]]));
-  const parsed = WatcherEnvSchema.safeParse(picked);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
-    throw new ConfigError(`invalid watcher configuration: ${problems.join('; ')}`, { cause: parsed.error });
-  }
-  const e = parsed.data;
-  const within = (variable: string, text: string | undefined, fallback: string, max: string): number => {
-    const ms = durationMs(text ?? fallback);
-    if (ms > durationMs(max))
-      throw new ConfigError(`invalid watcher configuration: ${variable} must be at most ${max}`);
-    return ms;
-  };
-  const missedRunLookbackMs = within('MISSED_RUN_LOOKBACK', e.MISSED_RUN_LOOKBACK, '7d', '90d');
-  const missedRunAfterMs = within('MISSED_RUN_AFTER', e.MISSED_RUN_AFTER, '26h', '90d');
-  if (missedRunAfterMs >= missedRunLookbackMs) {
-    throw new ConfigError('invalid watcher configuration: MISSED_RUN_AFTER must be shorter than MISSED_RUN_LOOKBACK');
-  }
-  return Object.freeze({
-    stateTable: e.WATCHER_STATE_TABLE,
-    sessionTypes: Object.freeze(e.WATCH_SESSION_TYPES.split(',').map((t) => t.trim())),
-    backfillMs: within('WATCH_BACKFILL', e.WATCH_BACKFILL, '1h', '30d'),
-    overlapMs: within('WATCH_OVERLAP', e.WATCH_OVERLAP, '10m', '1d'),
-    longestRunMs: within('WATCH_LONGEST_RUN', e.WATCH_LONGEST_RUN, '24h', '30d'),
-    concurrency: e.WATCH_CONCURRENCY,
-    pageSize: e.WATCH_PAGE_SIZE,
-    sessionUrl: sessionLink ?? '',
-    digestCron: e.DIGEST_CRON,
-    missedRunLookbackMs,
-    missedRunAfterMs,
-  });
 }

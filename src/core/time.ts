@@ -132,3 +132,31 @@ export function formatDuration(ms: number): string {
 export function formatUtcTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
+
+/** Parses an ISO-8601 timestamp to epoch ms, reading a date-time without a zone as UTC; NaN when unusable. */
+export function parseTimestamp(value: string | null | undefined): number {
+  if (value === null || value === undefined || value === '') return Number.NaN;
+  return Date.parse(hasZone(value) ? value : `${value}Z`);
+}
+
+/** True when the text has a zone after its date part ("Z", "+02:00", "-0500"), or has no time part (date-only is UTC). */
+function hasZone(value: string): boolean {
+  // Only the part after "YYYY-MM-DD" can hold a zone; a date-only string is already UTC for Date.parse.
+  if (value.length <= 10) return true;
+  for (let i = value.length - 1; i > 10; i--) {
+    const code = value.charCodeAt(i);
+    if (code === 90 || code === 122 || code === 43 || code === 45) return true; // Z z + -
+  }
+  return false;
+}
+
+/** `FromUtc`/`ToUtc` format the appliance requires since v4: `YYYY-MM-DDTHH:MM:SSZ`, floored to the second. */
+export function utcSecond(ms: number): string {
+  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+}
+
+/** An ISO timestamp as `YYYY-MM-DDTHH:MM:SSZ` (UTC, floored to the second); null when unusable. */
+export function isoSeconds(value: string | null | undefined): string | null {
+  const ms = parseTimestamp(value);
+  return Number.isNaN(ms) ? null : utcSecond(ms);
+}

@@ -1,5 +1,6 @@
 import type { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AWS_CLIENT_OPTIONS } from '../aws-clients.ts';
 import { DEFAULT_DELIVERY_TTL_SECONDS, type DeliveryStore } from './idempotent.ts';
 
 /** Options shared by both stores. */
@@ -28,10 +29,7 @@ export function createDynamoDeliveryStore(
           import('@aws-lambda-powertools/idempotency/dynamodb'),
           import('@aws-sdk/client-dynamodb'),
         ]);
-        // Bounded calls: the SDK's default has no request timeout, and a hung store must not eat the Lambda's budget.
-        const client =
-          options.client ??
-          new DynamoDBClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } });
+        const client = options.client ?? new DynamoDBClient(AWS_CLIENT_OPTIONS);
         return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
       })().catch((error: unknown) => {
         layer = undefined;

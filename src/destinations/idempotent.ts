@@ -1,6 +1,7 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Notification } from '../core/summary.ts';
 import { DeliveryError, NotifierError } from '../errors.ts';
+import type { Log } from '../logger.ts';
 import { outcomeOf } from '../notify.ts';
 import type { Deadline, Destination } from '../ports.ts';
 
@@ -31,12 +32,6 @@ export interface DeliveryStore {
   readonly graceMs: number;
 }
 
-/** What the decorator logs: a duplicate suppressed, or a record it could not finish. Never secrets. */
-export interface IdempotencyLogger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
 /** How long a sent record suppresses duplicates by default: longer than an async invoke's 6-hour maximum event age. */
 export const DEFAULT_DELIVERY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -48,11 +43,7 @@ const KEY_PREFIX = 'delivery';
  * A duplicate resolves without posting; a delivery in progress elsewhere fails as retryable; a failed post is retried
  * next time. If the store fails after the post succeeded, the post still counts as delivered (logged as a warning).
  */
-export function withIdempotency(
-  destination: Destination,
-  store: DeliveryStore,
-  logger?: IdempotencyLogger,
-): Destination {
+export function withIdempotency(destination: Destination, store: DeliveryStore, logger?: Log): Destination {
   let wrapped: Promise<IdempotentPost> | undefined;
   return {
     name: destination.name,

@@ -10,6 +10,7 @@ import type { Notification } from '../core/summary.ts';
 import { DeliveryError, NotifierError } from '../errors.ts';
 import { type HttpAgents, httpRequest } from '../http/client.ts';
 import { isTransientNetworkError, isTransientStatus, type RetryVerdict, withRetry } from '../http/retry.ts';
+import type { Log } from '../logger.ts';
 import type { Deadline, Destination, Skipped } from '../ports.ts';
 import { hostOf, redact } from '../redact.ts';
 
@@ -22,7 +23,7 @@ export interface WebhookTransport {
   readonly perAttemptTimeoutMs: number;
   readonly retry?: { readonly baseDelayMs?: number; readonly maxAttempts?: number };
   /** Told about each retry (destination name, attempt, delay and status only: never the URL). */
-  readonly logger?: { warn(message: string, ...attributes: Record<string, unknown>[]): void } | undefined;
+  readonly logger?: Log | undefined;
 }
 
 export interface WebhookPostOptions extends WebhookTransport {

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config/notifier.ts';
-import { createHandler } from '../handler.ts';
 import { createLogger } from '../logger.ts';
 import { createRuntime } from '../runtime.ts';
+import { createHandler } from '../triggers/router.ts';
 import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
 import { type LocalPlan, localEnv, needsSink, planLocalRun } from './local-env.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from './webhook-sink.ts';

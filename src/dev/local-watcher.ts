@@ -3,8 +3,8 @@
 import type { Digest } from '../core/render/digest.ts';
 import { createLogger, type LogLevel } from '../logger.ts';
 import type { WatchReport } from '../watcher/run.ts';
+import { createWatcherHandler, createWatcherRuntime } from '../watcher/runtime.ts';
 import { createMemoryStateStore } from '../watcher/state-store.ts';
-import { createWatcherHandler, createWatcherRuntime } from '../watcher.ts';
 import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
 import { type LocalPlan, localEnv, needsSink, planLocalRun } from './local-env.ts';
 import { localContext } from './local-run.ts';

@@ -2,8 +2,8 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import nodeTls from 'node:tls';
 
-// node:http(s) rather than undici: bundling undici@7 adds 300–520 KB and ~100 ms of cold module load (bench/README),
-// while node:https gives the same keep-alive agent, per-request timeouts and custom CA trust for free.
+// node:http(s) rather than undici: bundled, undici costs several times our whole bundle and its cold load (README,
+// Benchmarks), while node:https gives the same keep-alive agent, per-request timeouts and custom CA trust for free.
 
 /** A request with an explicit time limit covering connect, headers and the whole body. */
 export interface HttpRequestOptions {

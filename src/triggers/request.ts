@@ -1,4 +1,4 @@
-import { normalizeSessionId } from '../core/session-id-format.ts';
+import { normalizeSessionId } from '../core/session-id.ts';
 import { TriggerError } from '../errors.ts';
 
 /** Which kind of event asked for the notification. */

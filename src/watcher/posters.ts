@@ -6,8 +6,7 @@ import { interpretTeams } from '../destinations/teams.ts';
 import { DeliveryError } from '../errors.ts';
 import type { HttpAgents } from '../http/client.ts';
 import type { Deadline, Destination } from '../ports.ts';
-import { resolveWebhookUrl } from '../runtime.ts';
-import type { SecretReader } from '../secrets.ts';
+import { resolveWebhookUrl, type SecretReader } from '../secrets.ts';
 
 /** Posts the watcher's own messages (digest, missed-run alerts) to one chat webhook. */
 export interface WatchPoster {

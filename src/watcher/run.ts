@@ -1,29 +1,21 @@
-import type { WatcherConfig } from '../config/notifier.ts';
-import type { JobSession, JobSessionPage, JobSessionQuery } from '../core/job-session.ts';
-import { buildDigest, type Digest, type WatchMessage } from '../core/render/digest.ts';
+import { listAllSessions, type SessionLister } from '../appliance/list-sessions.ts';
+import type { WatcherConfig } from '../config/watcher.ts';
+import { utcSecond } from '../core/time.ts';
 import {
   advanceCursor,
   type Candidate,
   type CandidateResult,
-  lastRunsByPolicy,
-  type MissedRunAlert,
-  missedRunChanges,
   planWatch,
   selectSessions,
-  utcSecond,
   type WatchCursor,
 } from '../core/watch/cursor.ts';
 import { NotifierError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Log } from '../logger.ts';
 import { type NotifyDeps, notifySession, type Outcome } from '../notify.ts';
 import type { Deadline } from '../ports.ts';
+import { checkMissedRuns } from './missed-runs.ts';
 import type { WatchPoster } from './posters.ts';
-import type { ClaimResult, WatcherStateStore } from './state-store.ts';
-
-/** The appliance's session list (ApplianceClient.listSessions). */
-export interface SessionLister {
-  listSessions(query: JobSessionQuery, deadline: Deadline): Promise<JobSessionPage>;
-}
+import { type ClaimResult, MARKER_TTL_MS, type WatcherStateStore } from './state-store.ts';
 
 /** What a watcher run needs: the notifier's pipeline, the session list, its state and its own posters. */
 export interface WatchDeps {
@@ -32,7 +24,7 @@ export interface WatchDeps {
   readonly state: WatcherStateStore;
   readonly posters: readonly WatchPoster[];
   readonly watch: WatcherConfig;
-  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly logger: Log;
   readonly now?: () => number;
   /** Stop taking new sessions when less than this is left of the run's deadline. */
   readonly stopBeforeEndMs: number;
@@ -52,39 +44,6 @@ export interface WatchReport {
   readonly cursor: WatchCursor;
   readonly cursorSaved: boolean;
   readonly missedRuns: { readonly checked: boolean; readonly raised: number; readonly resolved: number };
-}
-
-// A page loop that never ends means the server's paging is broken; 1,000 pages of 100 is far beyond any appliance.
-const MAX_PAGES = 1_000;
-// Markers outlive every window a session can come back in (overlap, open list, clock skew).
-const MARKER_TTL_MS = 30 * 86_400_000;
-const MISSED_ALERTS = 'missed-run-alerts';
-const MISSED_CHECKED = 'missed-run-checked';
-
-/**
- * Lists every session matching `query`, following the server's own paging: the next offset is the page's `offset`
- * plus the results it actually returned, until `totalCount` is reached or a page comes back empty (a short page is
- * not taken as the last: servers may cap `Limit`).
- */
-export async function listAllSessions(
-  lister: SessionLister,
-  query: Omit<JobSessionQuery, 'Offset' | 'Limit'>,
-  pageSize: number,
-  deadline: Deadline,
-): Promise<{ sessions: JobSession[]; pages: number }> {
-  const sessions: JobSession[] = [];
-  let offset = 0;
-  for (let pages = 1; pages <= MAX_PAGES; pages++) {
-    const page = await lister.listSessions({ ...query, Offset: offset, Limit: pageSize }, deadline);
-    const results = page.results ?? [];
-    sessions.push(...results);
-    offset = (page.offset ?? offset) + results.length;
-    const total = page.totalCount ?? undefined;
-    if (results.length === 0 || (total !== undefined && offset >= total)) return { sessions, pages };
-  }
-  throw new NotifierError('SOURCE_PAGING', `the session list did not end after ${MAX_PAGES} pages`, {
-    retryable: false,
-  });
 }
 
 /**
@@ -218,62 +177,4 @@ export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<Wat
     );
   }
   return report;
-}
-
-/**
- * The missed-run check (at most every `missedRunCheckEveryMs`): one alert per policy whose last finished run is older
- * than MISSED_RUN_AFTER, once per gap, and a resolve when it runs again.
- */
-async function checkMissedRuns(deps: WatchDeps, deadline: Deadline, nowMs: number): Promise<WatchReport['missedRuns']> {
-  const skipped = { checked: false, raised: 0, resolved: 0 };
-  if (deps.watch.missedRunAfterMs === 0 || deps.posters.length === 0) return skipped;
-  const lastChecked = await deps.state.readRecord(MISSED_CHECKED);
-  const every = deps.missedRunCheckEveryMs ?? 3_600_000;
-  if (typeof lastChecked === 'number' && nowMs - lastChecked < every) return skipped;
-  if (deadline.remainingMs() < deps.stopBeforeEndMs) return skipped;
-
-  const { sessions } = await listAllSessions(
-    deps.lister,
-    { FromUtc: utcSecond(nowMs - deps.watch.missedRunLookbackMs), Types: deps.watch.sessionTypes },
-    deps.watch.pageSize,
-    deadline,
-  );
-  const stored = await deps.state.readRecord(MISSED_ALERTS);
-  const open = Array.isArray(stored) ? (stored as MissedRunAlert[]) : [];
-  const changes = missedRunChanges(lastRunsByPolicy(sessions), open, nowMs, deps.watch.missedRunAfterMs);
-  const messages: { key: string; message: WatchMessage }[] = [
-    ...changes.resolve.map(({ alert, run }) => ({
-      key: `resolved#${alert.policyKey}#${alert.lastStopMs}`,
-      message: { kind: 'resumed', alert, run } as const,
-    })),
-    ...changes.raise.map((run) => ({
-      key: `missed#${run.policyKey}#${run.lastStopMs}`,
-      message: { kind: 'missed-run', run, nowMs } as const,
-    })),
-  ];
-  for (const { key, message } of messages) {
-    // Claimed like a session, so overlapping runs post each alert once.
-    if ((await deps.state.claim(key, nowMs, 120_000)) !== 'claimed') continue;
-    await Promise.all(deps.posters.map((poster) => poster.post(message, deadline)));
-    await deps.state.complete(key, nowMs + MARKER_TTL_MS);
-  }
-  await deps.state.writeRecord(MISSED_ALERTS, changes.open);
-  await deps.state.writeRecord(MISSED_CHECKED, nowMs);
-  return { checked: true, raised: changes.raise.length, resolved: changes.resolve.length };
-}
-
-/** Posts the digest of the last 24 hours to every destination. */
-export async function runDigest(deps: WatchDeps, deadline: Deadline): Promise<Digest> {
-  const nowMs = (deps.now ?? Date.now)();
-  const fromMs = nowMs - 86_400_000;
-  const { sessions } = await listAllSessions(
-    deps.lister,
-    { FromUtc: utcSecond(fromMs - deps.watch.longestRunMs), Types: deps.watch.sessionTypes },
-    deps.watch.pageSize,
-    deadline,
-  );
-  const digest = buildDigest(sessions, fromMs, nowMs, deps.watch.sessionUrl);
-  await Promise.all(deps.posters.map((poster) => poster.post({ kind: 'digest', digest }, deadline)));
-  deps.logger.info('digest posted', { total: digest.total, failed: digest.failedCount });
-  return digest;
 }

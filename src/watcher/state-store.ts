@@ -1,7 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
+import { AWS_CLIENT_OPTIONS } from '../aws-clients.ts';
 import type { WatchCursor } from '../core/watch/cursor.ts';
 import { NotifierError } from '../errors.ts';
+
+// Markers outlive every window a session can come back in (overlap, open list, clock skew).
+export const MARKER_TTL_MS = 30 * 86_400_000;
 
 /** Whether this run may notify about a session: it took the claim, another run finished it, or holds it right now. */
 export type ClaimResult = 'claimed' | 'done' | 'busy';
@@ -109,7 +113,7 @@ export function createDynamoStateStore(options: { tableName: string; client?: Dy
   const load = () => {
     loaded ??= import('@aws-sdk/client-dynamodb').then((sdk) => ({
       sdk,
-      client: options.client ?? new sdk.DynamoDBClient({ maxAttempts: 3 }),
+      client: options.client ?? new sdk.DynamoDBClient(AWS_CLIENT_OPTIONS),
     }));
     return loaded;
   };

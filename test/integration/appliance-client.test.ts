@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApplianceClientOptions, type Credentials, createApplianceClient } from '../../src/appliance/client.ts';
 import type { LogItem } from '../../src/core/session-log.ts';
+import { deadlineIn } from '../../src/deadline.ts';
 import {
   type ApplianceEmulator,
   type ApplianceEmulatorOptions,
@@ -16,7 +17,9 @@ import { generatedSample, sampleLog } from '../../src/dev/sample-sessions.ts';
 import { SourceApiError } from '../../src/errors.ts';
 import { createAgents, type HttpAgents } from '../../src/http/client.ts';
 import { errorChain } from '../../src/http/retry.ts';
-import type { Deadline, LogSink } from '../../src/ports.ts';
+import type { LogSink } from '../../src/ports.ts';
+import { recordingLog } from '../support/log.ts';
+import { rejection } from '../support/rejection.ts';
 
 const USERNAME = 'notifier';
 const PASSWORD = 's3cret-Passw0rd!';
@@ -38,19 +41,7 @@ function collect(): LogSink<Collected> {
   return { add: (item) => void items.push(item), finish: (jobSessionId) => ({ jobSessionId, items }) };
 }
 
-function deadlineIn(ms: number): Deadline {
-  const end = Date.now() + ms;
-  return { remainingMs: () => end - Date.now() };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof SourceApiError)) throw new Error(`expected a SourceApiError, got ${String(error)}`);
-  return error;
-}
+const failureOf = (promise: Promise<unknown>): Promise<SourceApiError> => rejection(promise, SourceApiError);
 
 const agentSets: HttpAgents[] = [];
 let emulator: ApplianceEmulator | undefined;
@@ -62,14 +53,14 @@ async function setup(
   emulator = await startApplianceEmulator(emulatorOptions);
   const agents = createAgents();
   agentSets.push(agents);
-  const warnings: string[] = [];
+  const { messages: warnings, log } = recordingLog();
   const { credentials = PASSWORD_CREDENTIALS, ...rest } = clientOptions;
   const client = createApplianceClient({
     baseUrl: emulator.url,
     apiVersion: 'v1',
     credentials: async () => credentials,
     agents,
-    logger: { warn: (message) => void warnings.push(message) },
+    logger: log,
     perAttemptTimeoutMs: 2_000,
     retry: FAST_RETRY,
     ...rest,
@@ -411,13 +402,13 @@ describe('createApplianceClient', () => {
       const port = await closedPort();
       const agents = createAgents();
       agentSets.push(agents);
-      const warnings: string[] = [];
+      const { messages: warnings, log } = recordingLog();
       const client = createApplianceClient({
         baseUrl: `http://127.0.0.1:${port}`,
         apiVersion: 'v1',
         credentials: async () => ({ kind: 'token', token: STATIC_TOKEN }),
         agents,
-        logger: { warn: (message) => void warnings.push(message) },
+        logger: log,
         retry: FAST_RETRY,
       });
 

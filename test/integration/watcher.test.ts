@@ -5,9 +5,9 @@ import { type WatchSampleSpec, watchSample } from '../../src/dev/watch-samples.t
 import { type RecordedPost, startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { WatchReport } from '../../src/watcher/run.ts';
+import { createWatcherHandler, createWatcherRuntime } from '../../src/watcher/runtime.ts';
 import type { WatcherStateStore } from '../../src/watcher/state-store.ts';
 import { createDynamoStateStore } from '../../src/watcher/state-store.ts';
-import { createWatcherHandler, createWatcherRuntime } from '../../src/watcher.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 

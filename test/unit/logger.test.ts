@@ -1,7 +1,7 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loggerEnv } from '../../src/config/notifier.ts';
+import { loggerEnv } from '../../src/config/env.ts';
 import { createLogger, type Logger, type LogLevel } from '../../src/logger.ts';
 import { registerSecret } from '../../src/redact.ts';
 

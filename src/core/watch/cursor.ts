@@ -1,5 +1,5 @@
 import type { JobSession } from '../job-session.ts';
-import { parseDuration } from '../time.ts';
+import { parseTimestamp } from '../time.ts';
 
 /*
  * The scheduled watcher's pure decisions: which window to list, which listed sessions are new and finished, where the
@@ -12,19 +12,6 @@ const UNFINISHED = new Set(['running', 'runningwithwarning', 'runningwitherror',
 /** Whether a session's overall status means it has ended (not `Running*`, `Pending` or `Canceling`). */
 export function isFinishedStatus(status: string): boolean {
   return !UNFINISHED.has(status.trim().toLowerCase());
-}
-
-/** An ISO time as epoch ms; a time without a zone is UTC (VBAWS writes them so); null when missing or unparsable. */
-export function parseUtcMs(iso: string | null | undefined): number | null {
-  if (typeof iso !== 'string' || iso.trim() === '') return null;
-  const text = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso.trim()) ? iso.trim() : `${iso.trim()}Z`;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/** `FromUtc`/`ToUtc` format the appliance requires since v4: `YYYY-MM-DDTHH:MM:SSZ`, floored to the second. */
-export function utcSecond(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** A session seen but not yet notified about (still running, or finished and not delivered yet). */
@@ -104,15 +91,15 @@ export function selectSessions(
   for (const session of sessions) {
     if (session.id === null || session.id === undefined) continue;
     const id = String(session.id);
-    const startMs = parseUtcMs(session.executionStartTime);
-    const stopMs = parseUtcMs(session.executionStopTime);
-    if (!isFinishedStatus(session.status) || stopMs === null) {
+    const startMs = parseTimestamp(session.executionStartTime);
+    const stopMs = parseTimestamp(session.executionStopTime);
+    if (!isFinishedStatus(session.status) || Number.isNaN(stopMs)) {
       // A pending session has no start yet; it will start after this listing, so the next window covers it.
-      if (startMs !== null) running.set(id, { id, startMs });
+      if (!Number.isNaN(startMs)) running.set(id, { id, startMs });
       continue;
     }
     const wanted = open.has(id) || (stopMs >= earliest && !(stopMs === cursor.atMs && idsAt.has(id)));
-    if (wanted) byId.set(id, { id, startMs, stopMs, session });
+    if (wanted) byId.set(id, { id, startMs: Number.isNaN(startMs) ? null : startMs, stopMs, session });
   }
   const candidates = [...byId.values()].sort((a, b) => a.stopMs - b.stopMs || compareIds(a.id, b.id));
   return { candidates, running: [...running.values()] };
@@ -154,90 +141,4 @@ export function advanceCursor(
 // Numeric IDs ("38", "77") in number order, UUIDs in text order.
 function compareIds(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
-}
-
-/** A session's duration in ms: its `executionDuration`, else stop − start; null when neither is known. */
-export function sessionDurationMs(session: JobSession): number | null {
-  const parsed = parseDuration(session.executionDuration);
-  if (parsed !== null && parsed >= 0) return parsed;
-  const start = parseUtcMs(session.executionStartTime);
-  const stop = parseUtcMs(session.executionStopTime);
-  return start !== null && stop !== null && stop >= start ? stop - start : null;
-}
-
-/** The policy a session belongs to: its ID when known, else its name; null for sessions of no policy. */
-export function policyOf(session: JobSession): { readonly key: string; readonly name: string } | null {
-  const info = session.backupJobInfo;
-  const name = info?.policyName ?? info?.policyId ?? null;
-  if (name === null) return null;
-  return { key: info?.policyId ?? name, name };
-}
-
-/** The latest finished run of a policy. */
-export interface PolicyLastRun {
-  readonly policyKey: string;
-  readonly policyName: string;
-  readonly lastStopMs: number;
-  readonly lastSessionId: string;
-  readonly lastStatus: string;
-}
-
-/** The latest finished session per policy among `sessions`. */
-export function lastRunsByPolicy(sessions: Iterable<JobSession>): Map<string, PolicyLastRun> {
-  const last = new Map<string, PolicyLastRun>();
-  for (const session of sessions) {
-    const policy = policyOf(session);
-    const stopMs = parseUtcMs(session.executionStopTime);
-    if (policy === null || stopMs === null || !isFinishedStatus(session.status)) continue;
-    const seen = last.get(policy.key);
-    if (seen !== undefined && seen.lastStopMs >= stopMs) continue;
-    last.set(policy.key, {
-      policyKey: policy.key,
-      policyName: policy.name,
-      lastStopMs: stopMs,
-      lastSessionId: String(session.id ?? ''),
-      lastStatus: session.status,
-    });
-  }
-  return last;
-}
-
-/** An open missed-run alert: the policy and the last run it was raised about. */
-export type MissedRunAlert = PolicyLastRun;
-
-/** What the missed-run check must post: new alerts (once per gap) and resolves (the policy ran again). */
-export interface MissedRunChanges {
-  readonly raise: readonly PolicyLastRun[];
-  readonly resolve: readonly { readonly alert: MissedRunAlert; readonly run: PolicyLastRun }[];
-  /** The open alerts after posting all of the above. */
-  readonly open: readonly MissedRunAlert[];
-}
-
-/**
- * Compares the latest run per policy (over the lookback window) with the open alerts: a policy whose last run is older
- * than `afterMs` gets one alert per gap; an alerted policy that ran again gets a resolve.
- */
-export function missedRunChanges(
-  lastRuns: ReadonlyMap<string, PolicyLastRun>,
-  openAlerts: readonly MissedRunAlert[],
-  nowMs: number,
-  afterMs: number,
-): MissedRunChanges {
-  const open = new Map(openAlerts.map((a) => [a.policyKey, a]));
-  const raise: PolicyLastRun[] = [];
-  const resolve: { alert: MissedRunAlert; run: PolicyLastRun }[] = [];
-  for (const alert of openAlerts) {
-    const run = lastRuns.get(alert.policyKey);
-    if (run !== undefined && run.lastStopMs > alert.lastStopMs) {
-      resolve.push({ alert, run });
-      open.delete(alert.policyKey);
-    }
-  }
-  for (const run of lastRuns.values()) {
-    if (nowMs - run.lastStopMs <= afterMs || open.has(run.policyKey)) continue;
-    raise.push(run);
-    open.set(run.policyKey, run);
-  }
-  const byName = (a: PolicyLastRun, b: PolicyLastRun) => a.policyName.localeCompare(b.policyName);
-  return { raise: raise.sort(byName), resolve, open: [...open.values()].sort(byName) };
 }

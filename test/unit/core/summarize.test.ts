@@ -6,11 +6,10 @@ import {
   MAX_MESSAGE_KEPT,
   MAX_UNKNOWN_STATUS_ROWS,
   OTHER_STATUSES_LABEL,
-  parseTimestamp,
   summarize,
 } from '../../../src/core/summarize.ts';
 import { MAX_PROBLEMS_KEPT } from '../../../src/core/summary.ts';
-import { formatDuration } from '../../../src/core/time.ts';
+import { formatDuration, parseTimestamp } from '../../../src/core/time.ts';
 import { loadSessionLog } from '../../support/load-fixture.ts';
 
 const step = (status: string, extra: Partial<LogItem> = {}): LogItem => ({ status, ...extra });
