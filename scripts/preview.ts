@@ -15,6 +15,7 @@ import { parseCommandLine, runTool, UsageError } from '../src/dev/cli.ts';
 import { SAMPLE_SESSIONS } from '../src/dev/sample-sessions.ts';
 import { type RecordedPost, startWebhookSink } from '../src/dev/webhook-sink.ts';
 import { createLogger } from '../src/logger.ts';
+import { noMetrics } from '../src/metrics.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { createHandler } from '../src/triggers/router.ts';
 
@@ -179,7 +180,9 @@ export async function runPreview(options: {
     PAGERDUTY_EVENTS_URL: `${sink.url}/pagerduty/v2/enqueue`,
     ...PREVIEW_ENV,
   });
-  const handler = createHandler(() => createRuntime(config, { logger: createLogger({ logLevel: 'SILENT' }) }));
+  const handler = createHandler(() =>
+    createRuntime(config, { logger: createLogger({ logLevel: 'SILENT' }), metrics: noMetrics }),
+  );
   const results: PreviewResult[] = [];
   try {
     for (const sessionId of options.sessions) {

@@ -27,7 +27,15 @@ export type MetricName = keyof typeof METRICS;
 
 /** Writes metrics; every call is one EMF line carrying its values under the given dimensions plus `service`. */
 export interface Metrics {
-  put(dimensions: Readonly<Record<string, string>>, values: Partial<Readonly<Record<MetricName, number>>>): void;
+  /**
+   * Each value is published per `dimensions` (plus service), per service alone (the total), and, when `detail` is
+   * given, per `dimensions` and `detail` together (the opt-in policy breakdown).
+   */
+  put(
+    dimensions: Readonly<Record<string, string>>,
+    values: Partial<Readonly<Record<MetricName, number>>>,
+    detail?: Readonly<Record<string, string | undefined>>,
+  ): void;
   /** The policy's name as a dimension value when METRICS_POLICY_DIMENSION opted in, else undefined. */
   policy(name: string | null | undefined): string | undefined;
 }
@@ -56,23 +64,40 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = options.now ?? Date.now;
   return {
-    put(dimensions, values) {
+    put(dimensions, values, detail = {}) {
       const metrics = Object.entries(values).filter(
         (entry): entry is [MetricName, number] => entry[0] in METRICS && Number.isFinite(entry[1]),
       );
       if (options.disabled || metrics.length === 0) return;
       const members: Record<string, string | number> = { service };
-      for (const [key, value] of Object.entries(dimensions)) members[key] = clean(value);
+      const keys = Object.keys(dimensions).filter((key) => key !== 'service');
+      const detailKeys = Object.keys(detail).filter((key) => detail[key] !== undefined && !(key in members));
+      for (const key of keys) members[key] = clean(dimensions[key] ?? '');
+      for (const key of detailKeys) members[key] = clean(detail[key] ?? '');
       for (const [name, value] of metrics) members[name] = value;
+      const sets = [['service', ...keys]];
+      if (keys.length > 0) sets.push(['service']);
+      if (detailKeys.length > 0) sets.push(['service', ...keys, ...detailKeys]);
       const directive = {
         Namespace: namespace,
-        Dimensions: [['service', ...Object.keys(dimensions).filter((key) => key !== 'service')]],
+        Dimensions: sets,
         Metrics: metrics.map(([name]) => ({ Name: name, Unit: METRICS[name] })),
       };
       write(JSON.stringify({ _aws: { Timestamp: now(), CloudWatchMetrics: [directive] }, ...members }));
     },
     policy: (name) => (options.policyDimension && name ? clean(name) : undefined),
   };
+}
+
+/** Counts one notification by outcome (and its latency when known), with the policy when opted in. */
+export function recordNotification(
+  metrics: Metrics,
+  outcome: string,
+  latencyMs: number | undefined,
+  policyName: string | null | undefined,
+): void {
+  const values = latencyMs === undefined ? { Notifications: 1 } : { Notifications: 1, NotificationLatency: latencyMs };
+  metrics.put({ outcome }, values, { policy: metrics.policy(policyName) });
 }
 
 /** Metrics that write nothing, for local runs whose stdout a person reads. */

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config/notifier.ts';
 import { createLogger } from '../logger.ts';
+import { noMetrics } from '../metrics.ts';
 import { createRuntime } from '../runtime.ts';
 import { createHandler } from '../triggers/router.ts';
 import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
@@ -59,7 +60,10 @@ export async function startLocalRun(options: {
   };
   let runtime: ReturnType<typeof createRuntime>;
   try {
-    runtime = createRuntime(loadConfig(env), { logger: createLogger({ logLevel: options.logLevel ?? 'WARN' }) });
+    runtime = createRuntime(loadConfig(env), {
+      logger: createLogger({ logLevel: options.logLevel ?? 'WARN' }),
+      metrics: noMetrics,
+    });
   } catch (error) {
     await close();
     throw error;

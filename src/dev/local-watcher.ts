@@ -2,6 +2,7 @@
 // configured and allowed, the webhook sink for destinations the user did not name, and state kept in memory.
 import type { Digest } from '../core/render/digest.ts';
 import { createLogger, type LogLevel } from '../logger.ts';
+import { noMetrics } from '../metrics.ts';
 import type { WatchReport } from '../watcher/run.ts';
 import { createWatcherHandler, createWatcherRuntime } from '../watcher/runtime.ts';
 import { createMemoryStateStore } from '../watcher/state-store.ts';
@@ -54,6 +55,7 @@ export async function startLocalWatcherRun(options: {
   try {
     runtime = createWatcherRuntime(env, {
       logger: createLogger({ logLevel: options.logLevel ?? 'ERROR' }),
+      metrics: noMetrics,
       state: createMemoryStateStore(),
       ...(options.slackIntervalMs === undefined ? {} : { slackIntervalMs: options.slackIntervalMs }),
       ...(options.missedRunCheckEveryMs === undefined ? {} : { missedRunCheckEveryMs: options.missedRunCheckEveryMs }),

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { type AttemptCounts, countingAttempts } from '../attempts.ts';
 import { deadlineFrom } from '../deadline.ts';
 import { NotifierError } from '../errors.ts';
+import { recordNotification } from '../metrics.ts';
 import { type NotifyResult, notifySession } from '../notify.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SessionRequest, TriggerKind } from './request.ts';
@@ -43,6 +44,7 @@ export async function notifyLogged(
   try {
     const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
     const result = await countingAttempts(attempts, () => notifySession(runtime, request, deadline));
+    recordNotification(runtime.metrics, result.outcome, Date.now() - started, undefined);
     logger.info('notification sent', {
       outcome: result.outcome,
       destinations: result.delivered,
@@ -53,6 +55,8 @@ export async function notifyLogged(
     });
     return result;
   } catch (error) {
+    // Not a session outcome: the notification itself failed (and may be retried).
+    recordNotification(runtime.metrics, 'error', undefined, undefined);
     logger.error('notification failed', {
       attempts,
       durationMs: Date.now() - started,

@@ -7,6 +7,7 @@ import { deadlineFrom } from '../deadline.ts';
 import { NotifierError, TriggerError } from '../errors.ts';
 import type { HttpAgents } from '../http/client.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { createRuntime } from '../runtime.ts';
 import { createSecretReader, type SecretReader } from '../secrets.ts';
 import { applianceHost } from '../triggers/session.ts';
@@ -38,6 +39,7 @@ export function createWatcherRuntime(
   env: Readonly<Record<string, string | undefined>> = process.env,
   overrides: {
     logger?: Logger;
+    metrics?: Metrics;
     agents?: HttpAgents;
     secrets?: SecretReader;
     state?: WatcherStateStore;
@@ -53,6 +55,7 @@ export function createWatcherRuntime(
   const runtime = createRuntime(config, {
     secrets,
     ...(overrides.logger ? { logger: overrides.logger } : {}),
+    ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
     ...(overrides.agents ? { agents: overrides.agents } : {}),
   });
   const slackPacer = createPacer(overrides.slackIntervalMs ?? SLACK_INTERVAL_MS);
@@ -63,6 +66,7 @@ export function createWatcherRuntime(
   return {
     config,
     logger: runtime.logger,
+    metrics: runtime.metrics,
     notify: {
       source: runtime.source,
       destinations: runtime.destinations.map((d) => (d.name === 'slack' ? pacedDestination(d, slackPacer) : d)),

@@ -1,86 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { metricsEnv } from '../../src/config/observability.ts';
-import { createMetrics, METRICS, type MetricsOptions } from '../../src/metrics.ts';
-
-// CloudWatch's Embedded Metric Format (the "Specification: Embedded metric format" page): the metadata object, the
-// metric directives and their limits, and the rule that every name a directive mentions is a member of the root.
-const UNITS = [
-  'Seconds',
-  'Microseconds',
-  'Milliseconds',
-  'Bytes',
-  'Kilobytes',
-  'Megabytes',
-  'Gigabytes',
-  'Terabytes',
-  'Bits',
-  'Kilobits',
-  'Megabits',
-  'Gigabits',
-  'Terabits',
-  'Percent',
-  'Count',
-  'Bytes/Second',
-  'Kilobytes/Second',
-  'Megabytes/Second',
-  'Gigabytes/Second',
-  'Terabytes/Second',
-  'Bits/Second',
-  'Kilobits/Second',
-  'Megabits/Second',
-  'Gigabits/Second',
-  'Terabits/Second',
-  'Count/Second',
-  'None',
-] as const;
-const name = z.string().min(1).max(1024);
-const MetricDirective = z.strictObject({
-  Namespace: name.refine((ns) => !ns.startsWith('AWS/'), 'AWS/ namespaces are reserved'),
-  Dimensions: z.array(z.array(name).min(1).max(30)),
-  Metrics: z
-    .array(
-      z.strictObject({
-        Name: name,
-        Unit: z.enum(UNITS).optional(),
-        StorageResolution: z.union([z.literal(1), z.literal(60)]).optional(),
-      }),
-    )
-    .min(1)
-    .max(100),
-});
-const EmfDocument = z
-  .looseObject({
-    _aws: z.strictObject({
-      Timestamp: z.number().int().nonnegative(),
-      CloudWatchMetrics: z.array(MetricDirective).min(1),
-    }),
-  })
-  .superRefine((doc, ctx) => {
-    for (const directive of doc._aws.CloudWatchMetrics) {
-      for (const dimension of directive.Dimensions.flat()) {
-        const value = doc[dimension];
-        if (typeof value !== 'string' || value.length === 0 || value.length > 1024) {
-          ctx.addIssue({ code: 'custom', message: `dimension ${dimension} is not a 1-1024 character string member` });
-        }
-      }
-      for (const { Name } of directive.Metrics) {
-        const value = doc[Name];
-        const numbers = Array.isArray(value) ? value : [value];
-        if (numbers.length > 100 || !numbers.every((n) => typeof n === 'number' && Number.isFinite(n))) {
-          ctx.addIssue({ code: 'custom', message: `metric ${Name} is not a number (or up to 100 numbers) member` });
-        }
-      }
-    }
-  });
+import { createMetrics, METRICS, type MetricsOptions, recordNotification } from '../../src/metrics.ts';
+import { EMF_UNITS, type EmfLine, parseEmf } from '../support/emf.ts';
 
 /** The EMF lines written while `use` runs, each checked against the format. */
-function emf(options: MetricsOptions, use: (metrics: ReturnType<typeof createMetrics>) => void) {
+function emf(options: MetricsOptions, use: (metrics: ReturnType<typeof createMetrics>) => void): EmfLine[] {
   const lines: string[] = [];
   use(createMetrics({ ...options, write: (line) => lines.push(line), now: () => 1_767_225_600_000 }));
   return lines.map((line) => {
     expect(line).not.toContain('\n');
-    return EmfDocument.parse(JSON.parse(line)) as Record<string, unknown> & z.infer<typeof EmfDocument>;
+    return parseEmf(line);
   });
 }
 
@@ -95,7 +24,7 @@ describe('createMetrics', () => {
       CloudWatchMetrics: [
         {
           Namespace: 'Backups/Notifier',
-          Dimensions: [['service', 'destination']],
+          Dimensions: [['service', 'destination'], ['service']],
           Metrics: [
             { Name: 'Deliveries', Unit: 'Count' },
             { Name: 'NotificationLatency', Unit: 'Milliseconds' },
@@ -125,6 +54,22 @@ describe('createMetrics', () => {
     expect(String(lines[1]?.destination)).toHaveLength(1024);
   });
 
+  it('adds the opt-in policy breakdown as a third dimension set, and nothing when the policy is not given', () => {
+    const lines = emf({ policyDimension: true }, (m) => {
+      recordNotification(m, 'failed', 900, 'Nightly-Azure-VMs');
+      recordNotification(m, 'succeeded', undefined, null);
+    });
+
+    expect(lines[0]?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([
+      ['service', 'outcome'],
+      ['service'],
+      ['service', 'outcome', 'policy'],
+    ]);
+    expect(lines[0]).toMatchObject({ policy: 'Nightly-Azure-VMs', Notifications: 1, NotificationLatency: 900 });
+    expect(lines[1]?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'outcome'], ['service']]);
+    expect(lines[1]?.policy).toBeUndefined();
+  });
+
   it('writes nothing when disabled', () => {
     expect(emf({ disabled: true }, (m) => m.put({ outcome: 'failed' }, { Notifications: 1 }))).toEqual([]);
   });
@@ -138,7 +83,7 @@ describe('createMetrics', () => {
   it('names only metrics CloudWatch accepts', () => {
     for (const [metric, unit] of Object.entries(METRICS)) {
       expect(metric).toMatch(/^[A-Za-z]{1,255}$/);
-      expect(UNITS).toContain(unit);
+      expect(EMF_UNITS).toContain(unit);
     }
   });
 });
