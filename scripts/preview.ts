@@ -125,8 +125,17 @@ export function teamsCardHtml(card: unknown, title: string): string {
 `;
 }
 
-/** Screenshots `htmlFile` to `pngFile` with headless Chromium, sized to the card (a first pass measures it). */
-export async function screenshot(chromium: string, htmlFile: string, pngFile: string, timeZone: string): Promise<void> {
+/**
+ * Screenshots `htmlFile` to `pngFile` with headless Chromium, `width` wide and as tall as the page says in its body's
+ * data-height (a first pass measures it).
+ */
+export async function screenshot(
+  chromium: string,
+  htmlFile: string,
+  pngFile: string,
+  timeZone: string,
+  width = CARD_WIDTH + 32,
+): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'preview-chromium-'));
   const flags = [
     '--headless',
@@ -147,7 +156,7 @@ export async function screenshot(chromium: string, htmlFile: string, pngFile: st
   try {
     const { stdout } = await run(chromium, [...flags, '--dump-dom', url], { env, timeout: 60_000 });
     const height = Math.ceil(Number(/data-height="([\d.]+)"/.exec(stdout)?.[1] ?? 900));
-    await run(chromium, [...flags, `--screenshot=${pngFile}`, `--window-size=${CARD_WIDTH + 32},${height}`, url], {
+    await run(chromium, [...flags, `--screenshot=${pngFile}`, `--window-size=${width},${height}`, url], {
       env,
       timeout: 60_000,
     });
