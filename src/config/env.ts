@@ -54,7 +54,8 @@ export const KNOWN = [
   'IDEMPOTENCY_TABLE',
   ...WATCHER_KNOWN,
 ] as const;
-const OUR_PREFIXES = [
+/** The prefixes of the variables the config owns: an unknown name with one of them is reported as a typo. */
+export const OUR_PREFIXES = [
   'BACKUP_API_',
   'SLACK_',
   'TEAMS_',
