@@ -90,6 +90,19 @@ describe('the local tools refuse bad input politely', () => {
   });
 });
 
+describe('npm run preview:dashboard', () => {
+  it.each([
+    [['--colour'], 'unknown option --colour'],
+    [['--out'], '--out needs a value'],
+    [['extra'], 'unexpected argument extra'],
+  ])('%j exits 2 with one line and the usage', async (args, problem) => {
+    const result = await tool('scripts/dashboard-preview.ts', args);
+
+    expect(result.code).toBe(2);
+    expectPoliteRefusal(result, problem, 'usage: npm run preview:dashboard');
+  });
+});
+
 describe('local runs behave like production', () => {
   it('reports a misspelt variable as Lambda would, instead of ignoring it', async () => {
     const result = await start(['--session', '38'], { SLACK_WEBHOK_URL: 'https://hooks.slack.com/services/T0/B0/x' });
