@@ -25,6 +25,11 @@ export interface LocalRun {
   close(): Promise<void>;
 }
 
+/** Local runs log to stderr, so stdout carries only what the tool prints (with --json, only JSON). */
+export const toStderr = (_level: string, line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
 /** A Lambda context for a local invocation that has `timeoutMs` to run. */
 export function localContext(requestId: string, functionName: string, timeoutMs: number): Context {
   const end = Date.now() + timeoutMs;
@@ -61,7 +66,7 @@ export async function startLocalRun(options: {
   let runtime: ReturnType<typeof createRuntime>;
   try {
     runtime = createRuntime(loadConfig(env), {
-      logger: createLogger({ logLevel: options.logLevel ?? 'WARN' }),
+      logger: createLogger({ logLevel: options.logLevel ?? 'WARN', write: toStderr }),
       metrics: noMetrics,
     });
   } catch (error) {

@@ -8,7 +8,7 @@ import { createWatcherHandler, createWatcherRuntime } from '../watcher/runtime.t
 import { createMemoryStateStore } from '../watcher/state-store.ts';
 import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
 import { type LocalPlan, localEnv, needsSink, planLocalRun } from './local-env.ts';
-import { localContext } from './local-run.ts';
+import { localContext, toStderr } from './local-run.ts';
 import type { SampleSession } from './sample-sessions.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from './webhook-sink.ts';
 
@@ -54,7 +54,7 @@ export async function startLocalWatcherRun(options: {
   let runtime: ReturnType<typeof createWatcherRuntime>;
   try {
     runtime = createWatcherRuntime(env, {
-      logger: createLogger({ logLevel: options.logLevel ?? 'ERROR' }),
+      logger: createLogger({ logLevel: options.logLevel ?? 'ERROR', write: toStderr }),
       metrics: noMetrics,
       state: createMemoryStateStore(),
       ...(options.slackIntervalMs === undefined ? {} : { slackIntervalMs: options.slackIntervalMs }),

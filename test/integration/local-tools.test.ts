@@ -133,8 +133,8 @@ describe('local runs behave like production', () => {
     expect(result.stdout).not.toContain(key);
   });
 
-  it('npm start -- --json prints only JSON on stdout, one document per session', async () => {
-    const result = await start(['--json', '--session', '38', '--session', '77']);
+  it('npm start -- --json prints only JSON on stdout, one document per session, even with --verbose logs', async () => {
+    const result = await start(['--json', '--verbose', '--session', '38', '--session', '77']);
 
     const documents = result.stdout
       .trimEnd()
@@ -147,6 +147,7 @@ describe('local runs behave like production', () => {
       posts: [{ destination: 'slack' }, { destination: 'teams' }],
     });
     expect(result.stderr).toContain('▶ session 77');
+    expect(result.stderr).toContain('"message":"notification sent"');
   });
 });
 
