@@ -1,6 +1,7 @@
 import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
 import { loggerEnv } from './config/env.ts';
 import type { Config } from './config/notifier.ts';
+import { metricsEnv } from './config/observability.ts';
 import {
   createDynamoDeliveryStore,
   createMemoryDeliveryStore,
@@ -14,6 +15,8 @@ import { createSlackDestination } from './destinations/slack.ts';
 import { createTeamsDestination } from './destinations/teams.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { measuredDestination, measuredSource } from './measured.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import type { NotifyDeps } from './notify.ts';
 import { hostOf, registerSecret } from './redact.ts';
 import {
@@ -32,6 +35,8 @@ export interface Runtime extends NotifyDeps {
   readonly appliance: ApplianceClient;
   readonly config: Config;
   readonly logger: Logger;
+  /** EMF metrics on stdout (POWERTOOLS_METRICS_NAMESPACE); local runs pass noMetrics. */
+  readonly metrics: Metrics;
   /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
   readonly signingSecret: (() => Promise<string>) | undefined;
 }
@@ -39,9 +44,16 @@ export interface Runtime extends NotifyDeps {
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
 export function createRuntime(
   config: Config,
-  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader; deliveryStore?: DeliveryStore } = {},
+  overrides: {
+    logger?: Logger;
+    metrics?: Metrics;
+    agents?: HttpAgents;
+    secrets?: SecretReader;
+    deliveryStore?: DeliveryStore;
+  } = {},
 ): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
+  const metrics = overrides.metrics ?? createMetrics(metricsEnv());
   const secrets = overrides.secrets ?? createSecretReader();
   for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
@@ -97,7 +109,10 @@ export function createRuntime(
     (config.idempotencyTable
       ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
       : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
-  const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
+  // Measured inside the idempotency layer: a duplicate it answers from its records is not a second delivery.
+  const idempotent = destinations.map((destination) =>
+    withIdempotency(measuredDestination(destination, metrics), deliveryStore, logger),
+  );
   // Start loading the store's SDK now (first invocation), so it overlaps the appliance calls instead of the first post.
   deliveryStore.prepare();
 
@@ -107,7 +122,8 @@ export function createRuntime(
   return {
     config,
     logger,
-    source,
+    metrics,
+    source: measuredSource(source, metrics),
     appliance: source,
     destinations: idempotent,
     signingSecret,

@@ -29,16 +29,22 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
     const { recogniseEvent, handleHttp, handleInvoke, handleSns, handleSqs } = await dispatch;
     // The shape is checked first: an event no trigger knows is rejected before any configuration or network work.
     const recognised = recogniseEvent(event);
+    // Every line of this invocation carries its Lambda context keys, as Powertools' addContext does.
+    const runtimeFor = () =>
+      getRuntime().then((runtime) => {
+        runtime.logger.addContext(context);
+        return runtime;
+      });
     switch (recognised.kind) {
       case 'sns':
-        await handleSns(recognised.event, await getRuntime(), context);
+        await handleSns(recognised.event, await runtimeFor(), context);
         return undefined;
       case 'sqs':
-        return handleSqs(recognised.event, await getRuntime(), context);
+        return handleSqs(recognised.event, await runtimeFor(), context);
       case 'http':
-        return handleHttp(recognised.event, await getRuntime(), context);
+        return handleHttp(recognised.event, await runtimeFor(), context);
       default:
-        return handleInvoke(recognised.event, recognised.kind, getRuntime, context);
+        return handleInvoke(recognised.event, recognised.kind, runtimeFor, context);
     }
   };
 }
