@@ -48,15 +48,22 @@ export function isoSeconds(value: string | null | undefined): string | null {
 
 /**
  * Builds the session context from what the appliance said (`jobSession`, undefined when the call failed), the event's
- * policy name (it wins: the event names the job it ran) and the console link template.
+ * policy name (a fallback only: the appliance is the authority on which policy a session belongs to) and the link template.
  */
 export function sessionContextFrom(
   sessionId: string,
   jobSession: JobSession | undefined,
   options: { policyName?: string | undefined; urlTemplate?: string | undefined } = {},
 ): SessionContext {
+  const applianceName = text(jobSession?.backupJobInfo?.policyName);
+  const eventName = applianceName === null ? text(options.policyName) : null;
   return {
-    policyName: text(options.policyName) ?? text(jobSession?.backupJobInfo?.policyName),
+    policyName: applianceName ?? eventName,
+    ...(applianceName !== null
+      ? { policyNameFrom: 'appliance' }
+      : eventName !== null
+        ? { policyNameFrom: 'event' }
+        : {}),
     type: text(jobSession?.localizedType) ?? text(jobSession?.type),
     status: text(jobSession?.status),
     startedAt: isoSeconds(jobSession?.executionStartTime),
