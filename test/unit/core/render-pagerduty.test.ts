@@ -92,7 +92,7 @@ describe('pagerDutyEvent', () => {
   describe("when only the event names the policy (the appliance's session call failed)", () => {
     const eventNamed = session({ status: 'Success', policyNameFrom: 'event' });
 
-    it('sends no resolve on the event\'s word', () => {
+    it("sends no resolve on the event's word", () => {
       expect(pagerDutyEvent(notification(['Success'], eventNamed), OPTIONS)).toEqual({
         skipped: 'a success whose policy only the event names resolves nothing',
       });
