@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse } from 'aws-lambda';
 import type { Runtime } from './compose.ts';
+import type { LegacyHttpAnswer } from './core/http-payloads.ts';
 import { type SessionRequest, sessionRequestFrom, type TriggerKind } from './core/trigger.ts';
 import type { NotifyResult } from './notify.ts';
 
@@ -7,7 +8,12 @@ import type { NotifyResult } from './notify.ts';
  * What the handler answers, per trigger: direct and EventBridge the NotifyResult, SQS the partial batch response,
  * HTTP an API Gateway v2 response, SNS nothing.
  */
-export type HandlerResult = NotifyResult | SQSBatchResponse | APIGatewayProxyStructuredResultV2 | undefined;
+export type HandlerResult =
+  | NotifyResult
+  | SQSBatchResponse
+  | APIGatewayProxyStructuredResultV2
+  | LegacyHttpAnswer
+  | undefined;
 
 /** Recognises a direct or EventBridge event and extracts the session request (the record-carrying triggers have their own). */
 export function parseEvent(event: unknown): { trigger: TriggerKind; request: SessionRequest } {
@@ -34,7 +40,7 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
   return async (event: unknown, context: Context): Promise<HandlerResult> => {
     // Loaded here rather than at import, so a cold import parses almost nothing (README, Benchmarks).
     dispatch ??= import('./dispatch.ts');
-    const { recogniseEvent, handleHttp, handleInvoke, handleSns, handleSqs } = await dispatch;
+    const { recogniseEvent, answerInFormat, handleHttp, handleInvoke, handleSns, handleSqs } = await dispatch;
     // The shape is checked first: an event no trigger knows is rejected before any configuration or network work.
     const recognised = recogniseEvent(event);
     switch (recognised.kind) {
@@ -44,7 +50,7 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
       case 'sqs':
         return handleSqs(recognised.event, await getRuntime(), context);
       case 'http':
-        return handleHttp(recognised.event, await getRuntime(), context);
+        return answerInFormat(recognised.format, await handleHttp(recognised.event, await getRuntime(), context));
       default:
         return handleInvoke(recognised.event, recognised.kind, getRuntime, context);
     }
