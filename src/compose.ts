@@ -21,6 +21,8 @@ export interface Runtime extends NotifyDeps {
   readonly logger: Logger;
   /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
   readonly signingSecret: (() => Promise<string>) | undefined;
+  /** Where the HTTP trigger remembers accepted signatures: the delivery record store. */
+  readonly replayStore: DeliveryStore;
 }
 
 /**
@@ -89,11 +91,11 @@ export function createRuntime(
   ].filter((d) => d !== undefined);
 
   // Exactly once per (session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else this container's memory.
-  const deliveryStore =
-    overrides.deliveryStore ??
-    (config.idempotencyTable
+  const recordStore = () =>
+    config.idempotencyTable
       ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
-      : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
+      : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs });
+  const deliveryStore = overrides.deliveryStore ?? recordStore();
   const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
   // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
   deliveryStore.persistence().catch(() => undefined);
@@ -114,6 +116,8 @@ export function createRuntime(
     source,
     destinations: idempotent,
     signingSecret,
+    // Its own persistence layer: a Powertools layer holds one key prefix and expiry, and deliveries configure theirs.
+    replayStore: recordStore(),
     sessionUrlTemplate: config.sessionUrlTemplate,
   };
 }

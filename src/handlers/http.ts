@@ -4,6 +4,7 @@ import { verifySignature } from '../core/signature.ts';
 import type { SessionRequest } from '../core/trigger.ts';
 import { httpRequestFrom, sessionRequestFromHttpBody } from '../core/trigger-shapes.ts';
 import { redact } from '../redact.ts';
+import { oncePerSignature, type ReplayVerdict } from '../triggers/replay-guard.ts';
 import { codeOf, isTransient, notifyLogged } from './session.ts';
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
@@ -50,9 +51,35 @@ export async function handleHttp(
   }
   if (request.method !== 'POST') return json(405, { error: 'only POST is accepted' });
 
+  // Verified, so the signature is genuine: its lower-case hex names this exact request.
+  const signature = (request.header('x-signature') ?? '').trim().toLowerCase();
+  let verdict: ReplayVerdict<APIGatewayProxyStructuredResultV2>;
+  try {
+    verdict = await oncePerSignature(
+      runtime.replayStore,
+      signature,
+      context,
+      () => processSigned(request.rawBody, runtime, context),
+      (answer) => answer.statusCode !== 503,
+    );
+  } catch (error) {
+    logger.error('HTTP trigger refused: the replay store is unavailable', { error: error as Error });
+    return json(503, { error: 'temporarily unavailable' });
+  }
+  if (verdict.kind === 'processed') return verdict.answer;
+  logger.info('HTTP request replayed; not processed again', { state: verdict.kind, requestId: context.awsRequestId });
+  // A resend of an answered request is a harmless retry (curl --retry): 200. One still running may yet fail: retry later.
+  return verdict.kind === 'duplicate' ? json(200, { status: 'duplicate' }) : json(503, { error: 'in progress' });
+}
+
+async function processSigned(
+  rawBody: Buffer,
+  runtime: Runtime,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
   let session: SessionRequest;
   try {
-    session = sessionRequestFromHttpBody(request.rawBody);
+    session = sessionRequestFromHttpBody(rawBody);
   } catch (error) {
     return json(400, { error: error instanceof Error ? error.message : 'bad request' });
   }
