@@ -10,6 +10,7 @@ import { createSlackDestination } from './adapters/slack-delivery.ts';
 import { createTeamsDestination } from './adapters/teams-delivery.ts';
 import type { WebhookTransport } from './adapters/webhook-delivery.ts';
 import { type Config, type CredentialsRef, loggerEnv, type SecretRef } from './config.ts';
+import { isStrongSigningSecret, SIGNING_SECRET_RULE } from './core/signature.ts';
 import { SecretError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
@@ -106,8 +107,8 @@ export function createRuntime(
     (() =>
       resolvePlainSecret(signing, secrets, {
         variable: 'WEBHOOK_SIGNING_SECRET_ARN',
-        holds: 'at least 16 characters',
-        valid: (value) => value.length >= 16,
+        holds: SIGNING_SECRET_RULE,
+        valid: isStrongSigningSecret,
       }));
 
   return {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { MentionOn, NotifyOn } from './core/context.ts';
 import type { TeamsMention } from './core/render/teams.ts';
+import { isStrongSigningSecret, SIGNING_SECRET_RULE } from './core/signature.ts';
 import { ConfigError } from './errors.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
@@ -205,7 +206,9 @@ const EnvSchema = z.object({
   GENERIC_WEBHOOK_SECRET_ARN: z.optional(arn),
   GENERIC_NOTIFY_ON: notifyOn,
   // A short shared secret can be brute-forced from one captured request.
-  WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  WEBHOOK_SIGNING_SECRET: z.optional(
+    z.string().check(z.refine(isStrongSigningSecret, `must be ${SIGNING_SECRET_RULE}`)),
+  ),
   WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
   IDEMPOTENCY_TABLE: z.optional(
     z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),

@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createSecretReader } from '../../src/adapters/secrets.ts';
 import { signHttpEvent } from '../../src/dev/http-event.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { loadEvent } from '../support/events.ts';
 import { harnessPerTest, SIGNING_SECRET } from '../support/harness.ts';
+import { startSecretsManager } from '../support/secrets-manager-server.ts';
 
 const start = harnessPerTest();
 
@@ -147,5 +149,37 @@ describe('handler, API Gateway REST (payload v1) and ALB requests', () => {
     expect(result.statusCode).toBe(200);
     expect(result.multiValueHeaders).toEqual({ 'content-type': ['application/json'] });
     expect(result.headers).toBeUndefined();
+  });
+});
+
+describe('handler, a low-entropy signing secret in Secrets Manager', () => {
+  it('refuses every request (503) and logs how to make a strong one, naming the variable, never the value', async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:notifier/signing-AbCdEf';
+    const weak = 'abababababababababab';
+    const server = await startSecretsManager({ [arn]: weak });
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const secrets = createSecretReader({
+      factory: async () => {
+        const client = new SecretsManagerClient({ endpoint: server.url, region: 'eu-west-1', maxAttempts: 1 });
+        return {
+          client,
+          read: async (id) => (await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString,
+        };
+      },
+    });
+    try {
+      const h = await start({ WEBHOOK_SIGNING_SECRET: undefined, WEBHOOK_SIGNING_SECRET_ARN: arn }, {}, { secrets });
+
+      const result = await h.invoke(signHttpEvent(loadEvent<APIGatewayProxyEventV2>('http'), weak));
+
+      expect(answer(result).statusCode).toBe(503);
+      expect(h.emulator.requests).toHaveLength(0);
+      const logs = h.output.join('');
+      expect(logs).toContain('WEBHOOK_SIGNING_SECRET_ARN');
+      expect(logs).toContain('openssl rand -hex 32');
+      expect(logs).not.toContain(weak);
+    } finally {
+      await server.close();
+    }
   });
 });
