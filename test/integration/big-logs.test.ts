@@ -109,4 +109,20 @@ describe('big and hostile logs, end to end through the real handler', () => {
     expect(['failed', 'succeeded', 'unreadable']).toContain((result as { outcome: string }).outcome);
     expectPostsWithinLimits(harness);
   });
+
+  it('turns a 10 MB nesting bomb (5 million [) into the usual "invalid response" alert in bounded memory', {
+    timeout: 30_000,
+  }, async () => {
+    harness = await startHarness();
+    const bomb = `{"jobSessionId":"38","log":[${'['.repeat(5_000_000)}${']'.repeat(5_000_000)}]}`;
+    harness.emulator.enqueueFaults('log', [
+      { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: bomb },
+    ]);
+
+    const { result, rssGrowthMb } = await invokeMeasured(harness, '38');
+
+    expect(result).toMatchObject({ outcome: 'unreadable', problem: { failure: 'invalid-response' } });
+    expect(harness.sink.postsTo('slack')[0]?.body).toContain('the body is not a valid session log');
+    expect(rssGrowthMb).toBeLessThan(MEMORY_LIMIT_MB / 4);
+  });
 });
