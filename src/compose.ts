@@ -14,7 +14,7 @@ import { isStrongSigningSecret, SIGNING_SECRET_RULE } from './core/signature.ts'
 import { SecretError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
-import { hostOf, registerSecret } from './redact.ts';
+import { hostOf, registerSecret, registerWebhookUrl } from './redact.ts';
 
 /** Everything an invocation needs, built once per container and reused while it is warm. */
 export interface Runtime extends NotifyDeps {
@@ -44,7 +44,9 @@ export function createRuntime(
 ): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning]) {
+  for (const ref of [config.slack, config.teams, config.generic])
+    if (ref?.kind === 'value') registerWebhookUrl(ref.value);
+  for (const ref of [config.pagerduty?.routingKey, config.webhookSigning]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
@@ -192,9 +194,11 @@ export async function resolveWebhookUrl(
   secrets: SecretReader,
 ): Promise<string> {
   if (ref === undefined) throw new SecretError(`${variable} is not configured`);
-  return resolvePlainSecret(ref, secrets, {
+  const url = await resolvePlainSecret(ref, secrets, {
     variable: `${variable}_SECRET_ARN`,
     holds: 'the webhook URL',
     valid: (url) => WebhookUrlSchema.safeParse(url).success,
   });
+  registerWebhookUrl(url);
+  return url;
 }
