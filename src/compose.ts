@@ -11,6 +11,7 @@ import { createTeamsDestination } from './adapters/teams-delivery.ts';
 import type { WebhookTransport } from './adapters/webhook-delivery.ts';
 import { type Config, type CredentialsRef, loggerEnv, type SecretRef } from './config.ts';
 import { isStrongSigningSecret, SIGNING_SECRET_RULE } from './core/signature.ts';
+import { type DestinationKind, destinationUrlProblem } from './destinations/webhook-url.ts';
 import { SecretError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
@@ -74,19 +75,19 @@ export function createRuntime(
     config.slack &&
       createSlackDestination({
         ...transport,
-        webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
+        webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets, config.webhookHostCheck),
         ...config.alerting.slack,
       }),
     config.teams &&
       createTeamsDestination({
         ...transport,
-        webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
+        webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets, config.webhookHostCheck),
         ...config.alerting.teams,
       }),
     pagerDutyDestination(config, secrets, transport),
     config.generic &&
       createGenericDestination({
-        webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets),
+        webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets, config.webhookHostCheck),
         ...transport,
         appliance: hostOf(config.api.baseUrl),
         notifyOn: config.alerting.generic.notifyOn,
@@ -192,12 +193,14 @@ export async function resolveWebhookUrl(
   ref: SecretRef | undefined,
   variable: string,
   secrets: SecretReader,
+  hostCheck = true,
 ): Promise<string> {
   if (ref === undefined) throw new SecretError(`${variable} is not configured`);
+  const kind = variable.replace('_WEBHOOK', '').toLowerCase() as DestinationKind;
   const url = await resolvePlainSecret(ref, secrets, {
     variable: `${variable}_SECRET_ARN`,
-    holds: 'the webhook URL',
-    valid: (url) => WebhookUrlSchema.safeParse(url).success,
+    holds: `a webhook URL that meets the rules for ${variable}_URL (https, the service's own host)`,
+    valid: (url) => WebhookUrlSchema.safeParse(url).success && !destinationUrlProblem(kind, url, { hostCheck }),
   });
   registerWebhookUrl(url);
   return url;

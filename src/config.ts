@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { MentionOn, NotifyOn } from './core/context.ts';
 import type { TeamsMention } from './core/render/teams.ts';
 import { isStrongSigningSecret, SIGNING_SECRET_RULE } from './core/signature.ts';
+import { destinationUrlProblems } from './destinations/webhook-url.ts';
 import { ConfigError } from './errors.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
@@ -41,6 +42,8 @@ export interface Config {
   readonly httpTimeoutMs: number;
   /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
   readonly idempotencyTable: string | undefined;
+  /** WEBHOOK_HOST_CHECK: destination URLs must be on their service's hosts (off for proxies; https is always required). */
+  readonly webhookHostCheck: boolean;
 }
 
 export interface PagerDutyConfig {
@@ -111,6 +114,7 @@ const KNOWN = [
   'WEBHOOK_SIGNING_SECRET',
   'WEBHOOK_SIGNING_SECRET_ARN',
   'IDEMPOTENCY_TABLE',
+  'WEBHOOK_HOST_CHECK',
   ...WATCHER_KNOWN,
 ] as const;
 const OUR_PREFIXES = [
@@ -210,6 +214,7 @@ const EnvSchema = z.object({
     z.string().check(z.refine(isStrongSigningSecret, `must be ${SIGNING_SECRET_RULE}`)),
   ),
   WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
+  WEBHOOK_HOST_CHECK: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
   IDEMPOTENCY_TABLE: z.optional(
     z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
   ),
@@ -233,6 +238,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`, { cause: parsed.error });
   }
   const e = parsed.data;
+  const { SLACK_WEBHOOK_URL: slack, TEAMS_WEBHOOK_URL: teams, GENERIC_WEBHOOK_URL: generic } = e;
+  const urlProblems = destinationUrlProblems(
+    { slack, teams, generic, pagerduty: e.PAGERDUTY_EVENTS_URL },
+    e.WEBHOOK_HOST_CHECK === 'on',
+  );
+  if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
   return Object.freeze({
     api: Object.freeze({
       baseUrl: e.BACKUP_API_URL,
@@ -248,6 +259,7 @@ export function loadConfig(env: Env = process.env): Config {
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
+    webhookHostCheck: e.WEBHOOK_HOST_CHECK === 'on',
   });
 }
 
