@@ -1,7 +1,7 @@
 // Log-reader candidates on the same body, one per process so peak RSS is each one's own (bench/run.ts forks this).
 // argv: <mode> <file>; the body is read as a stream of 64 KB chunks, as it arrives from the socket.
 import { createReadStream, readFileSync } from 'node:fs';
-import { createLogStreamParser } from '../src/adapters/log-stream.ts';
+import { createLogStreamParser } from '../src/appliance/log-stream.ts';
 import { SessionLogSchema } from '../src/core/session-log.ts';
 import { createSummaryBuilder } from '../src/core/summarize.ts';
 

@@ -6,7 +6,7 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { build } from 'esbuild';
 import { bench, do_not_optimize, run } from 'mitata';
-import { createLogStreamParser } from '../src/adapters/log-stream.ts';
+import { createLogStreamParser } from '../src/appliance/log-stream.ts';
 import { renderSlack } from '../src/core/render/slack.ts';
 import { renderTeams } from '../src/core/render/teams.ts';
 import type { LogItem } from '../src/core/session-log.ts';

@@ -9,13 +9,13 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { Context } from 'aws-lambda';
-import { createRuntime } from '../src/compose.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/notifier.ts';
 import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
 import { SAMPLE_SESSIONS } from '../src/dev/sample-sessions.ts';
 import { type RecordedPost, startWebhookSink } from '../src/dev/webhook-sink.ts';
-import { createHandler } from '../src/handler.ts';
+import { createHandler } from '../src/triggers/router.ts';
 import { createLogger } from '../src/logger.ts';
+import { createRuntime } from '../src/runtime.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -23,7 +23,10 @@ export interface Logger {
   removeKeys(keys: readonly string[]): void;
 }
 
-/** Options of createLogger; config.ts's loggerEnv() supplies them from POWERTOOLS_LOG_LEVEL and _X_AMZN_TRACE_ID. */
+/** The lines a component writes (it never changes the persistent keys): the one logger type every module takes. */
+export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/** Options of createLogger; the config's loggerEnv() supplies them from POWERTOOLS_LOG_LEVEL and _X_AMZN_TRACE_ID. */
 export interface LoggerOptions {
   readonly logLevel?: LogLevel | undefined;
   /** The current X-Ray trace ID (it changes per invocation), if any. */

@@ -1,20 +1,32 @@
-// Every secret value the process has seen; log lines, error texts and chat text are scrubbed of them before they leave.
+// Every secret value the process has seen; log lines, error texts, server and chat text are scrubbed of them before they leave.
 const secrets = new Set<string>();
+
+// Server text quoted in a message is capped: enough to name the problem, never a whole page.
+const MAX_QUOTED_CHARS = 200;
+
 // Secrets too short to remove wherever they occur ("q7z"): removed only where they stand alone, so words stay readable.
 const shortSecrets = new Map<string, RegExp>();
 const SHORT = 6;
 // A webhook path segment or query value this long, and not a plain word, is a secret on its own.
 const SECRET_PART = 8;
 
-/** Remembers a secret (token, password, webhook URL) so redact() can remove it from any text, whatever its length. */
-export function registerSecret(value: string | undefined): void {
-  if (value === undefined || value.trim() === '') return;
+function remember(value: string): void {
   if (value.length >= SHORT) {
     secrets.add(value);
     return;
   }
   const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   shortSecrets.set(value, new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'));
+}
+
+/** Remembers a secret (token, password, webhook URL) so redact() can remove it from any text, whatever its length. */
+export function registerSecret(value: string | undefined): void {
+  if (value === undefined || value.trim() === '') return;
+  remember(value);
+  // Servers echo form fields URL-encoded: redact those spellings too.
+  for (const form of [encodeURIComponent(value), new URLSearchParams({ s: value }).toString().slice(2)]) {
+    if (form !== value) remember(form);
+  }
 }
 
 // Query parameters of webhook URLs that are protocol, not secret (Power Automate's api-version, sp, sv).
@@ -58,6 +70,17 @@ export function redactDeep<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactDeep(inner)])) as T;
   }
   return value;
+}
+
+/** Server-supplied text made safe to quote: secrets removed, control characters flattened, length capped. */
+export function quoteServerText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = redact(value)
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text === '') return undefined;
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}…` : text;
 }
 
 /** Names a URL by its host only, the part of a webhook URL that is safe to log. */

@@ -1,19 +1,9 @@
 import type { JobSession } from './job-session.ts';
 import { describeOutcome, normalizeStatus, severityRank, worseOf } from './status.ts';
-import { parseTimestamp } from './summarize.ts';
 import type { Notification, SessionContext, Severity } from './summary.ts';
-import { parseDuration } from './timespan.ts';
+import { isoSeconds, parseDuration } from './time.ts';
 
-/** The overall result a caller (and the summary log line) reports. */
-export type SessionOutcome =
-  | 'succeeded'
-  | 'warning'
-  | 'failed'
-  | 'canceled'
-  | 'running'
-  | 'unknown'
-  | 'empty'
-  | 'unreadable';
+import type { Outcome } from './vocabulary.ts';
 
 /** Which sessions a destination hears about: every one, warnings and failures, or failures only. */
 export type NotifyOn = 'all' | 'problems' | 'failures';
@@ -21,7 +11,7 @@ export type NotifyOn = 'all' | 'problems' | 'failures';
 /** Who gets pinged: on failures only (the default), or on warnings too. */
 export type MentionOn = 'failures' | 'problems';
 
-const OUTCOME_OF: Readonly<Record<Severity, SessionOutcome>> = {
+const OUTCOME_OF: Readonly<Record<Severity, Outcome>> = {
   failed: 'failed',
   warning: 'warning',
   unknown: 'unknown',
@@ -39,12 +29,6 @@ const text = (value: string | null | undefined): string | null =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 
 const usableDuration = (ms: number | null): number | null => (ms !== null && ms >= 0 ? Math.round(ms) : null);
-
-/** An ISO time the chat clients accept ("2024-03-12T01:00:04Z": seconds, UTC), or null when unusable. */
-export function isoSeconds(value: string | null | undefined): string | null {
-  const ms = parseTimestamp(value);
-  return Number.isNaN(ms) ? null : `${new Date(ms).toISOString().slice(0, 19)}Z`;
-}
 
 /**
  * Builds the session context from what the appliance said (`jobSession`, undefined when the call failed), the event's
@@ -89,7 +73,7 @@ export function severityOf(notification: Notification): Severity | null {
 }
 
 /** The outcome word for a notification: its severity, "empty" for no log entries, "unreadable" for a problem. */
-export function outcomeOf(notification: Notification): SessionOutcome {
+export function outcomeOf(notification: Notification): Outcome {
   if (notification.kind === 'problem') return 'unreadable';
   const severity = severityOf(notification);
   return severity === null ? 'empty' : OUTCOME_OF[severity];

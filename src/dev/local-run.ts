@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { createRuntime } from '../compose.ts';
-import { loadConfig, notifierEnv } from '../config.ts';
-import { createHandler } from '../handler.ts';
+import { loadConfig, notifierEnv } from '../config/notifier.ts';
 import { createLogger } from '../logger.ts';
+import { createRuntime } from '../runtime.ts';
+import { createHandler } from '../triggers/router.ts';
 import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from './webhook-sink.ts';
 

@@ -1,11 +1,11 @@
 // `npm start -- --watch`: the scheduled watcher on this machine. The embedded appliance emulator's session list grows
 // step by step (sessions finish, new ones start) and the watcher runs after each step, as its schedule would.
 import type { Context } from 'aws-lambda';
-import { createMemoryStateStore } from '../adapters/watcher-state.ts';
-import { notifierEnv } from '../config.ts';
+import { notifierEnv } from '../config/notifier.ts';
 import { createLogger } from '../logger.ts';
-import type { WatchReport } from '../watch-run.ts';
-import { createWatcherHandler, createWatcherRuntime } from '../watcher.ts';
+import type { WatchReport } from '../watcher/run.ts';
+import { createWatcherHandler, createWatcherRuntime } from '../watcher/runtime.ts';
+import { createMemoryStateStore } from '../watcher/state-store.ts';
 import { startApplianceEmulator } from './appliance-emulator.ts';
 import { hasRealDestinations } from './local-run.ts';
 import { showSlack, showTeams } from './show-message.ts';

@@ -1,5 +1,5 @@
-import type { DeliveryStore } from '../adapters/idempotent-destination.ts';
-import { SIGNATURE_TOLERANCE_SECONDS } from '../core/signature.ts';
+import type { DeliveryStore } from '../destinations/idempotent.ts';
+import { SIGNATURE_TOLERANCE_SECONDS } from './signature.ts';
 
 /*
  * A signed request is valid for the whole signature window, so a captured one could be sent again and again. Each

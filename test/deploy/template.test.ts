@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/notifier.ts';
 
 // The packaged CloudFormation template, as `npm run package` (osls, offline, fake credentials) writes it.
 type Resource = { Type: string; Properties: Record<string, unknown>; Condition?: string };

@@ -1,16 +1,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeSessionId } from '../../src/core/session-id.ts';
-import { type SessionRequest, sessionRequestFrom } from '../../src/core/trigger.ts';
+import { NotifierError, TriggerError } from '../../src/errors.ts';
+import { type SessionRequest, sessionRequestFrom } from '../../src/triggers/request.ts';
 import {
   httpRequestFrom,
   recogniseEvent,
   sessionRequestFromHttpBody,
   sessionRequestFromSnsRecord,
   sessionRequestFromSqsRecord,
-} from '../../src/core/trigger-shapes.ts';
-import { NotifierError, TriggerError } from '../../src/errors.ts';
-import { parseEvent } from '../../src/handler.ts';
+} from '../../src/triggers/shapes.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { anyEvent, oddSessionId } from './arbitraries.ts';
 
@@ -62,12 +61,14 @@ describe('event parsing (property-based)', () => {
     expect(rejected).toBeGreaterThan(RUNS / 10);
   });
 
-  it('gives parseEvent (direct and EventBridge only) any generated event: a valid ID or a TriggerError', () => {
+  it('gives the direct and EventBridge reader any generated event: a valid ID or a TriggerError', () => {
     fc.assert(
       fc.property(anyEvent, (event) => {
-        let result: ReturnType<typeof parseEvent>;
+        const trigger =
+          typeof event === 'object' && event !== null && 'detail-type' in event ? 'eventbridge' : 'direct';
+        let result: { request: SessionRequest };
         try {
-          result = parseEvent(event);
+          result = { request: sessionRequestFrom(event, trigger) };
         } catch (error) {
           expect(error).toBeInstanceOf(TriggerError);
           expect((error as Error).message).toMatch(/session ID/);

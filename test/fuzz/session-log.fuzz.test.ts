@@ -5,7 +5,7 @@ import { renderTeams } from '../../src/core/render/teams.ts';
 import { SessionLogSchema } from '../../src/core/session-log.ts';
 import { summarize } from '../../src/core/summarize.ts';
 import type { Notification } from '../../src/core/summary.ts';
-import { formatDuration, parseDuration, parseTimeSpan } from '../../src/core/timespan.ts';
+import { formatDuration, parseDuration, parseTimeSpan } from '../../src/core/time.ts';
 import { anyLogBody, anyText, timeSpanText } from './arbitraries.ts';
 import { checkSlackLimits, checkTeamsLimits } from './limits.ts';
 

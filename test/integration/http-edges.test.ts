@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSecretReader } from '../../src/adapters/secrets.ts';
 import { signHttpEvent } from '../../src/dev/http-event.ts';
+import { createSecretReader } from '../../src/secrets.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { loadEvent } from '../support/events.ts';
 import { harnessPerTest, SIGNING_SECRET } from '../support/harness.ts';

@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createMemoryDeliveryStore } from '../../src/adapters/delivery-store.ts';
-import { type DeliveryStore, withIdempotency } from '../../src/adapters/idempotent-destination.ts';
 import type { Notification } from '../../src/core/summary.ts';
 import { deadlineIn } from '../../src/deadline.ts';
+import { createMemoryDeliveryStore } from '../../src/destinations/delivery-store.ts';
+import { type DeliveryStore, withIdempotency } from '../../src/destinations/idempotent.ts';
 import { DeliveryError, NotifierError } from '../../src/errors.ts';
 import type { Destination } from '../../src/ports.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
+import { recordingLog } from '../support/log.ts';
+import { rejection } from '../support/rejection.ts';
 
 let dynamo: LocalDynamo;
 let tableCount = 0;
@@ -260,10 +262,8 @@ describe('withIdempotency', () => {
     return { expiresAfterSeconds: 60, graceMs: 0, persistence: async () => layer };
   };
   const logged = () => {
-    const lines: string[] = [];
-    const log = (message: string, ...attributes: Record<string, unknown>[]) =>
-      lines.push(`${message} ${JSON.stringify(attributes)}`);
-    return { lines, logger: { info: log, warn: log } };
+    const { lines, log } = recordingLog();
+    return { lines, logger: log };
   };
 
   it('posts nothing and fails as retryable when the store cannot record the delivery first', async () => {
@@ -271,13 +271,10 @@ describe('withIdempotency', () => {
     const { lines, logger } = logged();
     const idempotent = withIdempotency(destination, brokenStore('put'), logger);
 
-    const error = await idempotent.post(summary('8', 'success'), deadlineIn(5_000)).catch((e: unknown) => e);
+    const error = await rejection(idempotent.post(summary('8', 'success'), deadlineIn(5_000)), DeliveryError);
 
-    expect(error).toBeInstanceOf(DeliveryError);
-    expect((error as DeliveryError).retryable).toBe(true);
-    expect((error as Error).message).toMatch(
-      /delivery record store failed .*ProvisionedThroughputExceeded.*nothing was posted/,
-    );
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/delivery record store failed .*ProvisionedThroughputExceeded.*nothing was posted/);
     expect(destination.calls).toHaveLength(0);
     expect(lines).toHaveLength(0);
   });

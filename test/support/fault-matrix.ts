@@ -1,4 +1,4 @@
-import { errorChain } from '../../src/adapters/http-retry.ts';
+import { errorChain } from '../../src/http/retry.ts';
 import { type Harness, PASSWORD, SIGNING_SECRET } from './harness.ts';
 
 /** What one fault must lead to: what is posted, what the invocation returns or throws, and what is logged. */

@@ -1,15 +1,15 @@
 import { afterEach } from 'vitest';
-import type { SecretReader } from '../../src/adapters/secrets.ts';
-import { createRuntime } from '../../src/compose.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/notifier.ts';
 import {
   type ApplianceEmulator,
   type ApplianceEmulatorOptions,
   startApplianceEmulator,
 } from '../../src/dev/appliance-emulator.ts';
 import { startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
-import { createHandler } from '../../src/handler.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createRuntime } from '../../src/runtime.ts';
+import type { SecretReader } from '../../src/secrets.ts';
+import { createHandler } from '../../src/triggers/router.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export const USERNAME = 'notifier';

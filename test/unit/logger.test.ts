@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggerEnv } from '../../src/config.ts';
+import { loggerEnv } from '../../src/config/env.ts';
 import { createLogger, type LogLevel } from '../../src/logger.ts';
 import { registerSecret } from '../../src/redact.ts';
 

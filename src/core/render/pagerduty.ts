@@ -1,7 +1,7 @@
 import { headlineOf, jobName, outcomeOf, sessionTimes, severityOf } from '../context.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification } from '../summary.ts';
-import { formatDuration } from '../timespan.ts';
+import { formatDuration } from '../time.ts';
 import { truncate } from './escape.ts';
 
 /**

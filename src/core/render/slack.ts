@@ -2,7 +2,7 @@ import { headlineOf, sessionTimes, severityOf } from '../context.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Summary } from '../summary.ts';
-import { formatDuration, formatUtcTime } from '../timespan.ts';
+import { formatDuration, formatUtcTime } from '../time.ts';
 import { escapeSlackText, escapeToFit, sanitizeSlackPlainText, truncate } from './escape.ts';
 
 /** A Slack text object; mrkdwn text must already be escaped. */
@@ -145,7 +145,7 @@ function renderSummary(notification: Notification, summary: Summary, mention: st
   ];
   if (context?.status) fields.push(mrkdwn(`*Appliance status*\n${fitSlack(context.status, 100)}`));
   const base: SlackBlock[] = [header(headline)];
-  // The mention is trusted config (validated in config.ts), placed outside every escaped text.
+  // The mention is trusted config (validated by the config), placed outside every escaped text.
   if (mention) base.push({ type: 'section', text: mrkdwn(`🔔 ${mention} please take a look.`) });
   base.push({ type: 'section', fields });
   const times = timesLine(notification);

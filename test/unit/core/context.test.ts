@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   headlineOf,
-  isoSeconds,
   meetsThreshold,
   outcomeOf,
   sessionContextFrom,
@@ -12,6 +11,7 @@ import {
 } from '../../../src/core/context.ts';
 import { summarize } from '../../../src/core/summarize.ts';
 import type { Notification, SessionContext, Severity } from '../../../src/core/summary.ts';
+import { isoSeconds } from '../../../src/core/time.ts';
 
 const context = (overrides: Partial<SessionContext> = {}): SessionContext => ({
   policyName: 'Nightly-Azure-VMs',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.ts';
+import { loadConfig } from '../../../src/config/notifier.ts';
 import { destinationUrlProblem } from '../../../src/destinations/webhook-url.ts';
 import { ConfigError } from '../../../src/errors.ts';
 
