@@ -71,6 +71,21 @@ describe('handler, a signed request sent again (replay)', () => {
     expect(bodyOf(retried)).toMatchObject({ sessionId: '38', outcome: 'succeeded' });
   });
 
+  it("answers 503 with a short code and sentence, keeping the appliance's text in the log only", async () => {
+    const h = await start();
+    h.emulator.setFault('log', { status: 503, body: { title: 'Maintenance mode', detail: 'db-node-7 is rebooting' } });
+
+    const result = await h.invoke(signed(loadEvent<APIGatewayProxyEventV2>('http')), 4_000);
+
+    expect(answer(result).statusCode).toBe(503);
+    expect(bodyOf(result)).toEqual({
+      error: 'SOURCE_UNAVAILABLE',
+      message: 'the notification could not be completed now; retry later',
+      retryable: true,
+    });
+    expect(h.output.join('')).toContain('db-node-7 is rebooting');
+  });
+
   it('treats a new signature (a fresh timestamp) as a new request', async () => {
     const h = await start();
     const event = loadEvent<APIGatewayProxyEventV2>('http');
