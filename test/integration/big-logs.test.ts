@@ -125,4 +125,21 @@ describe('big and hostile logs, end to end through the real handler', () => {
     expect(harness.sink.postsTo('slack')[0]?.body).toContain('the body is not a valid session log');
     expect(rssGrowthMb).toBeLessThan(MEMORY_LIMIT_MB / 4);
   });
+
+  it("posts one alert with the session's own status for a log over the 64 MB cap", { timeout: 60_000 }, async () => {
+    harness = await startHarness({ NOTIFIER_HTTP_TIMEOUT_MS: '30000' });
+    // Whitespace is valid JSON the reader skips cheaply: the body is over the cap without costing the test a real log.
+    const body = `{"jobSessionId":"77","log":[${' '.repeat(65 * MB)}]}`;
+    harness.emulator.enqueueFaults('log', [
+      { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body },
+    ]);
+
+    const { result } = await invokeMeasured(harness, '77');
+
+    expect(result).toMatchObject({ sessionId: '77', outcome: 'failed', delivered: ['slack', 'teams'] });
+    expect(harness.emulator.requestsTo('log')).toHaveLength(1);
+    const slack = harness.sink.postsTo('slack')[0]?.body ?? '';
+    expect(slack).toContain('the log is larger than 64 MB; summary from the session only');
+    expect(slack).toContain('Nightly-Azure-VMs failed');
+  });
 });
