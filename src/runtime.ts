@@ -1,6 +1,7 @@
 import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
 import { loggerEnv } from './config/env.ts';
 import type { Config } from './config/notifier.ts';
+import { isClearTextAppliance } from './config/urls.ts';
 import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './destinations/delivery-store.ts';
 import { createGenericDestination } from './destinations/generic.ts';
 import { type DeliveryStore, withIdempotency } from './destinations/idempotent.ts';
@@ -48,6 +49,9 @@ export function createRuntime(
   }
   registerCredentials(config.api.credentials);
 
+  if (config.api.allowHttp && isClearTextAppliance(config.api.baseUrl)) {
+    logger.warn('BACKUP_API_ALLOW_HTTP is true: the password grant and bearer token cross the network in clear');
+  }
   if (config.api.insecureTls) {
     logger.warn(
       'BACKUP_API_INSECURE_TLS is true: the appliance certificate is NOT verified; prefer BACKUP_API_CA_CERT',

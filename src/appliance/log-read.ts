@@ -4,7 +4,7 @@ import { BodyTooLargeError } from '../http/client.ts';
 import type { Attempt } from '../http/retry.ts';
 import type { LogSink } from '../ports.ts';
 import { quoteServerText } from '../redact.ts';
-import { networkFailure, statusFailure } from './failures.ts';
+import { networkFailure, requestedPath, statusFailure } from './failures.ts';
 import { createLogStreamParser, LogShapeError, LogSyntaxError } from './log-stream.ts';
 import { type ApplianceTransport, MAX_BODY_BYTES, readBody } from './transport.ts';
 
@@ -22,7 +22,8 @@ export async function readLogOnce<T>(
   const headers = { authorization: `Bearer ${request.accessToken}`, accept: 'application/json' };
   const response = await transport.open({ method: 'GET', path: request.path, headers }, attempt, what);
   if (response.status !== 200) {
-    throw statusFailure(await transport.readReply(response, what), request.sessionId, what);
+    const reply = await transport.readReply(response, what);
+    throw statusFailure(reply, request.sessionId, what, requestedPath('GET', request.path));
   }
   const contentType = response.headers['content-type'];
   const type = Array.isArray(contentType) ? contentType[0] : contentType;

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
-import { destinationUrlProblems } from '../destinations/webhook-url.ts';
 import { ConfigError } from '../errors.ts';
 import { isStrongSigningSecret, SIGNING_SECRET_RULE } from '../triggers/signature.ts';
 import {
@@ -16,6 +15,7 @@ import {
   parseEnv,
   rejectUnknownVariables,
 } from './env.ts';
+import { applianceBaseUrl, configuredUrlProblems } from './urls.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
 export type SecretRef =
@@ -35,6 +35,8 @@ export interface Config {
     readonly credentials: CredentialsRef;
     readonly caCertPem: string | undefined;
     readonly insecureTls: boolean;
+    /** BACKUP_API_ALLOW_HTTP: plain http:// to a remote appliance was accepted (credentials in clear; warned). */
+    readonly allowHttp: boolean;
   };
   readonly slack: SecretRef | undefined;
   readonly teams: SecretRef | undefined;
@@ -89,10 +91,7 @@ const millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
 
 const EnvSchema = z.object({
-  BACKUP_API_URL: z.pipe(
-    httpUrl,
-    z.transform((u) => u.replace(/\/+$/, '')),
-  ),
+  BACKUP_API_URL: z.pipe(httpUrl, z.transform(applianceBaseUrl)),
   BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
   BACKUP_API_TOKEN: optionalText,
   BACKUP_API_USERNAME: optionalText,
@@ -102,6 +101,7 @@ const EnvSchema = z.object({
     z.string().check(z.includes('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate')),
   ),
   BACKUP_API_INSECURE_TLS: flag,
+  BACKUP_API_ALLOW_HTTP: flag,
   SLACK_WEBHOOK_URL: z.optional(httpUrl),
   SLACK_WEBHOOK_SECRET_ARN: z.optional(arn),
   TEAMS_WEBHOOK_URL: z.optional(httpUrl),
@@ -150,11 +150,7 @@ const EnvSchema = z.object({
 export function loadConfig(env: Env = process.env): Config {
   rejectUnknownVariables(env);
   const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
-  const { SLACK_WEBHOOK_URL: slack, TEAMS_WEBHOOK_URL: teams, GENERIC_WEBHOOK_URL: generic } = e;
-  const urlProblems = destinationUrlProblems(
-    { slack, teams, generic, pagerduty: e.PAGERDUTY_EVENTS_URL },
-    e.WEBHOOK_HOST_CHECK === 'on',
-  );
+  const urlProblems = configuredUrlProblems(e);
   if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
   return Object.freeze({
     api: Object.freeze({
@@ -163,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       credentials: credentialsFrom(e),
       caCertPem: e.BACKUP_API_CA_CERT,
       insecureTls: e.BACKUP_API_INSECURE_TLS,
+      allowHttp: e.BACKUP_API_ALLOW_HTTP,
     }),
     ...destinationsFrom(e),
     alerting: alertingFrom(e),
