@@ -86,6 +86,22 @@ describe('handler, a signed request sent again (replay)', () => {
     expect(h.output.join('')).toContain('db-node-7 is rebooting');
   });
 
+  it('answers 503 (retry later) to a replay that arrives while the first request is still being processed', async () => {
+    const h = await start();
+    h.emulator.setFault('log', { kind: 'slow', delayMs: 700 });
+    const request = signed(loadEvent<APIGatewayProxyEventV2>('http'));
+
+    const [first, second] = await Promise.all([
+      h.invoke(request),
+      new Promise((resolve) => setTimeout(resolve, 200)).then(() => h.invoke(request)),
+    ]);
+
+    expect(answer(first).statusCode).toBe(200);
+    expect(answer(second).statusCode).toBe(503);
+    expect(bodyOf(second)).toEqual({ error: 'in progress' });
+    expect(h.emulator.requestsTo('log')).toHaveLength(1);
+  });
+
   it('treats a new signature (a fresh timestamp) as a new request', async () => {
     const h = await start();
     const event = loadEvent<APIGatewayProxyEventV2>('http');
