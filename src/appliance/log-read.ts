@@ -45,7 +45,8 @@ export async function readLogOnce<T>(
     if (error instanceof LogSyntaxError || error instanceof LogShapeError) {
       throw new SourceApiError(
         'invalid-response',
-        `backup appliance: ${what}: the body is not a valid session log (${error instanceof SyntaxError ? 'malformed or truncated JSON' : 'unexpected shape'})`,
+        // A shape error's message is the reader's own wording (never the body's text), so it can name the bound hit.
+        `backup appliance: ${what}: the body is not a valid session log (${error instanceof SyntaxError ? 'malformed or truncated JSON' : `unexpected shape: ${error.message}`})`,
         { statusCode: 200, cause: error },
       );
     }

@@ -122,7 +122,7 @@ describe('big and hostile logs, end to end through the real handler', () => {
     const { result, rssGrowthMb } = await invokeMeasured(harness, '38');
 
     expect(result).toMatchObject({ outcome: 'unreadable', problem: { failure: 'invalid-response' } });
-    expect(harness.sink.postsTo('slack')[0]?.body).toContain('the body is not a valid session log');
+    expect(harness.sink.postsTo('slack')[0]?.body).toContain('nested more than 64 levels deep');
     expect(rssGrowthMb).toBeLessThan(MEMORY_LIMIT_MB / 4);
   });
 
