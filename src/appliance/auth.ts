@@ -4,7 +4,7 @@ import { isTransientStatus, withRetry } from '../http/retry.ts';
 import type { Log } from '../logger.ts';
 import type { Deadline } from '../ports.ts';
 import { registerSecret } from '../redact.ts';
-import { isUnauthorized, problemText, transientStatus, tryJson } from './failures.ts';
+import { isUnauthorized, problemText, transientStatus, tryJson, versionHint } from './failures.ts';
 import type { ApplianceTransport } from './transport.ts';
 
 /** How the notifier signs in: a static bearer token, or a local (non-MFA) account for the password grant. */
@@ -48,11 +48,16 @@ export type Authorizer = <T>(deadline: Deadline, call: (accessToken: string) => 
 export function createAuthorizer(options: {
   readonly transport: ApplianceTransport;
   readonly tokenPath: string;
+  /** The product's spelling of the password and refresh grants; default Azure's ("Password", "Refresh_token"). */
+  readonly grants?: { readonly password: string; readonly refresh: string };
+  /** Sent on the token call too (the `x-api-version` header of most products). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly credentials: () => Promise<Credentials>;
   readonly now: () => number;
   readonly logger?: Log | undefined;
 }): Authorizer {
   const { transport, logger, now } = options;
+  const grants = options.grants ?? { password: 'Password', refresh: 'Refresh_token' };
   let cached: IssuedToken | undefined;
   let pending: Promise<IssuedToken> | undefined;
 
@@ -62,7 +67,7 @@ export function createAuthorizer(options: {
     const request = {
       method: 'POST' as const,
       path: options.tokenPath,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: form.toString(),
     };
     const reply = await withRetry(
@@ -74,7 +79,7 @@ export function createAuthorizer(options: {
       transport.retryOptions(deadline, what),
     );
     if (reply.status !== 200) {
-      const message = `backup appliance: ${what} was refused (${reply.status})${problemText(reply)}`;
+      const message = `backup appliance: ${what} was refused (${reply.status})${problemText(reply)}${versionHint(reply)}`;
       throw new SourceApiError('auth-failed', message, { statusCode: reply.status });
     }
     return issuedToken(reply.text, what, username, now());
@@ -82,7 +87,11 @@ export function createAuthorizer(options: {
 
   const passwordGrant = (credentials: PasswordCredentials, deadline: Deadline): Promise<IssuedToken> =>
     requestToken(
-      new URLSearchParams({ grant_type: 'Password', username: credentials.username, password: credentials.password }),
+      new URLSearchParams({
+        grant_type: grants.password,
+        username: credentials.username,
+        password: credentials.password,
+      }),
       'password',
       deadline,
     );
@@ -92,7 +101,7 @@ export function createAuthorizer(options: {
     const refreshToken = cached?.username === credentials.username ? cached.refreshToken : undefined;
     if (refreshToken === undefined) return passwordGrant(credentials, deadline);
     try {
-      const form = new URLSearchParams({ grant_type: 'Refresh_token', refresh_token: refreshToken });
+      const form = new URLSearchParams({ grant_type: grants.refresh, refresh_token: refreshToken });
       return await requestToken(form, 'refresh-token', deadline);
     } catch (error) {
       if (!(error instanceof SourceApiError) || !['auth-failed', 'invalid-response'].includes(error.failure)) {

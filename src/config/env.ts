@@ -21,6 +21,7 @@ export const WATCHER_KNOWN = [
 
 // Every variable the notifier reads; an unknown one with our prefixes is a typo worth failing on.
 export const KNOWN = [
+  'BACKUP_PRODUCT',
   'BACKUP_API_URL',
   'BACKUP_API_VERSION',
   'BACKUP_API_TOKEN',
@@ -56,6 +57,7 @@ export const KNOWN = [
 ] as const;
 const OUR_PREFIXES = [
   'BACKUP_API_',
+  'BACKUP_PRODUCT',
   'SLACK_',
   'TEAMS_',
   'NOTIFIER_',

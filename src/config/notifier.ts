@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { API_VERSION_FORMAT, DEFAULT_API_VERSION, type Product, ProductSchema } from '../appliance/dialects/index.ts';
 import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
@@ -28,6 +29,8 @@ export type CredentialsRef =
 
 export interface Config {
   readonly api: {
+    /** Which appliance family (BACKUP_PRODUCT), default "azure". */
+    readonly product: Product;
     readonly baseUrl: string;
     readonly version: string;
     readonly credentials: CredentialsRef;
@@ -89,7 +92,8 @@ const EnvSchema = z.object({
     httpUrl,
     z.transform((u) => u.replace(/\/+$/, '')),
   ),
-  BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
+  BACKUP_PRODUCT: z._default(z.enum(ProductSchema.options, { error: 'must be azure, vbr, aws or gcp' }), 'azure'),
+  BACKUP_API_VERSION: optionalText,
   BACKUP_API_TOKEN: optionalText,
   BACKUP_API_USERNAME: optionalText,
   BACKUP_API_PASSWORD: optionalText,
@@ -145,8 +149,9 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
   return Object.freeze({
     api: Object.freeze({
+      product: e.BACKUP_PRODUCT,
       baseUrl: e.BACKUP_API_URL,
-      version: e.BACKUP_API_VERSION,
+      version: apiVersionFrom(e.BACKUP_PRODUCT, e.BACKUP_API_VERSION),
       credentials: credentialsFrom(e),
       caCertPem: e.BACKUP_API_CA_CERT,
       insecureTls: e.BACKUP_API_INSECURE_TLS,
@@ -159,6 +164,18 @@ export function loadConfig(env: Env = process.env): Config {
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
   });
+}
+
+/** BACKUP_API_VERSION checked against the product's form (a path segment for Azure, a header revision otherwise). */
+function apiVersionFrom(product: Product, version: string | undefined): string {
+  if (version === undefined) return DEFAULT_API_VERSION[product];
+  const format = API_VERSION_FORMAT[product];
+  if (!format.pattern.test(version)) {
+    throw new ConfigError(
+      `invalid configuration: BACKUP_API_VERSION must look like ${format.example} for BACKUP_PRODUCT=${product}`,
+    );
+  }
+  return version;
 }
 
 function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {

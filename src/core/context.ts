@@ -1,4 +1,5 @@
 import type { JobSession } from './job-session.ts';
+import type { ObjectResults } from './objects.ts';
 import { describeOutcome, normalizeStatus, severityRank, worseOf } from './status.ts';
 import type { Notification, SessionContext, Severity } from './summary.ts';
 import { isoSeconds, parseDuration } from './time.ts';
@@ -37,17 +38,27 @@ const usableDuration = (ms: number | null): number | null => (ms !== null && ms 
 export function sessionContextFrom(
   sessionId: string,
   jobSession: JobSession | undefined,
-  options: { policyName?: string | undefined; urlTemplate?: string | undefined } = {},
+  options: {
+    policyName?: string | undefined;
+    urlTemplate?: string | undefined;
+    objects?: ObjectResults | undefined;
+    note?: string | undefined;
+  } = {},
 ): SessionContext {
+  const duration = parseDuration(jobSession?.executionDuration) ?? parseDuration(jobSession?.progress?.duration);
   return {
     policyName: text(options.policyName) ?? text(jobSession?.backupJobInfo?.policyName),
     type: text(jobSession?.localizedType) ?? text(jobSession?.type),
     status: text(jobSession?.status),
     startedAt: isoSeconds(jobSession?.executionStartTime),
     endedAt: isoSeconds(jobSession?.executionStopTime),
-    durationMs: usableDuration(parseDuration(jobSession?.executionDuration)),
+    durationMs: usableDuration(duration),
     url: options.urlTemplate === undefined ? null : sessionUrl(options.urlTemplate, sessionId),
     fetched: jobSession !== undefined,
+    ...(text(jobSession?.resultMessage) ? { resultMessage: text(jobSession?.resultMessage) } : {}),
+    ...(jobSession?.progress ? { progress: jobSession.progress } : {}),
+    ...(options.objects ? { objects: options.objects } : {}),
+    ...(options.note ? { note: options.note } : {}),
   };
 }
 

@@ -54,7 +54,7 @@ export interface WatchReport {
 export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<WatchReport> {
   const now = deps.now ?? Date.now;
   const startedMs = now();
-  const plan = planWatch(await deps.state.readCursor(), startedMs, deps.watch);
+  const plan = planWatch(await deps.state.readCursor(), startedMs, deps.watch, deps.lister.filtersOnEndTime === true);
   const fromUtc = utcSecond(plan.fromMs);
   const listing = await listAllSessions(
     deps.lister,
