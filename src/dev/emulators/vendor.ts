@@ -121,27 +121,22 @@ export async function startVendorEmulator(options: VendorEmulatorOptions): Promi
     return value;
   };
 
-  const answerToken = (res: ServerResponse, form: URLSearchParams): unknown => {
+  const answerToken = (res: ServerResponse, form: URLSearchParams): void => {
     const field = (name: string) => [...form].find(([k]) => k.toLowerCase() === name)?.[1];
     // Spellings differ between revisions ("password" / "Password"); matched case-insensitively.
     const grant = (field('grant_type') ?? '').toLowerCase();
     if (grant === 'password') {
       const ok = users.some((u) => u.username === field('username') && u.password === field('password'));
-      if (!ok) return fail(res, 401, 'AccessDenied', 'The user name or password is incorrect.', 'invalidCredentials');
-      return send(res, 200, issue(field('username') ?? ''));
+      if (ok) send(res, 200, issue(field('username') ?? ''));
+      else fail(res, 401, 'AccessDenied', 'The user name or password is incorrect.', 'invalidCredentials');
+      return;
     }
     if (grant === 'refresh_token') {
       // Single use: a refresh token is spent by the grant that uses it.
-      if (!refreshTokens.delete(field('refresh_token') ?? '')) {
-        return fail(
-          res,
-          401,
-          'InvalidToken',
-          'The refresh token is invalid, expired or already used.',
-          'invalidRefreshToken',
-        );
-      }
-      return send(res, 200, issue(users[0]?.username ?? ''));
+      if (refreshTokens.delete(field('refresh_token') ?? '')) send(res, 200, issue(users[0]?.username ?? ''));
+      else
+        fail(res, 401, 'InvalidToken', 'The refresh token is invalid, expired or already used.', 'invalidRefreshToken');
+      return;
     }
     fail(res, 400, 'UnexpectedContent', `Unsupported grant_type '${grant}'.`, 'unsupportedGrantType');
   };
