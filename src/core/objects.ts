@@ -61,7 +61,9 @@ function names(list: readonly string[], count: number, max: number): string {
  */
 export function describeObjects(objects: ObjectResults | null | undefined, max: number): string | null {
   if (!objects || objects.total === 0) return null;
-  const { noun, total, failedCount, warningCount } = objects;
+  const { total, failedCount, warningCount } = objects;
+  // "1 of 1 machine failed", not "machines".
+  const noun = total === 1 ? objects.noun.replace(/s$/, '') : objects.noun;
   if (failedCount === 0 && warningCount === 0) return truncate(`All ${total} ${noun} succeeded`, max);
   const parts: string[] = [];
   const budget = Math.max(20, Math.floor(max / (failedCount > 0 && warningCount > 0 ? 2 : 1)) - 30);

@@ -3,7 +3,9 @@ import { loadConfig, notifierEnv } from '../config/notifier.ts';
 import { createLogger } from '../logger.ts';
 import { createRuntime } from '../runtime.ts';
 import { createHandler } from '../triggers/router.ts';
-import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
+import { startApplianceEmulator } from './appliance-emulator.ts';
+import type { VendorProduct } from './emulators/samples.ts';
+import { startVendorEmulator } from './emulators/vendor.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from './webhook-sink.ts';
 
 // The embedded default: a local appliance emulator and a local webhook sink stand in for whatever the env leaves unset.
@@ -21,7 +23,7 @@ export function hasRealDestinations(real: Readonly<Record<string, string>>): boo
 /** A handler wired for a local run, plus the local stand-ins it started (close them when done). */
 export interface LocalRun {
   readonly invoke: (event: unknown) => Promise<unknown>;
-  readonly emulator: ApplianceEmulator | undefined;
+  readonly emulator: { readonly url: string } | undefined;
   readonly sink: WebhookSink | undefined;
   /** Which parts are real (from the environment) and which are embedded. */
   readonly mode: { readonly appliance: 'real' | 'emulator'; readonly destinations: 'real' | 'sink' };
@@ -32,6 +34,8 @@ export interface LocalRun {
 
 /** Starts a local run: real services where the environment configures them, embedded stand-ins elsewhere. */
 export async function startLocalRun(options: {
+  /** The emulated appliance's product (default Azure); ignored when BACKUP_API_URL names a real appliance. */
+  product?: 'azure' | VendorProduct;
   onPost?: (post: RecordedPost) => void;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   timeoutMs?: number;
@@ -40,7 +44,12 @@ export async function startLocalRun(options: {
   const realAppliance = real.BACKUP_API_URL !== undefined;
   const realDestinations = hasRealDestinations(real);
 
-  const emulator = realAppliance ? undefined : await startApplianceEmulator({ users: [LOCAL_USER] });
+  const product = options.product ?? 'azure';
+  const emulator = realAppliance
+    ? undefined
+    : product === 'azure'
+      ? await startApplianceEmulator({ users: [LOCAL_USER] })
+      : await startVendorEmulator({ product, users: [LOCAL_USER] });
   const sink = realDestinations ? undefined : await startWebhookSink(options.onPost ? { onPost: options.onPost } : {});
   const env: Record<string, string> = {
     ...(emulator
@@ -48,6 +57,7 @@ export async function startLocalRun(options: {
           BACKUP_API_URL: emulator.url,
           BACKUP_API_USERNAME: LOCAL_USER.username,
           BACKUP_API_PASSWORD: LOCAL_USER.password,
+          ...(product === 'azure' ? {} : { BACKUP_PRODUCT: product }),
         }
       : {}),
     ...(sink ? { SLACK_WEBHOOK_URL: sink.urlFor('slack'), TEAMS_WEBHOOK_URL: sink.urlFor('teams') } : {}),

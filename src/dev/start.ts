@@ -1,6 +1,7 @@
 // `npm start`: the notifier end to end on this machine. Without configuration it runs the real handler against the
 // bundled appliance emulator and prints what Slack and Teams would receive; with env vars set it uses the real services.
 import { parseArgs } from 'node:util';
+import { PRODUCT_SAMPLES } from './emulators/samples.ts';
 import { startLocalRun } from './local-run.ts';
 import { SAMPLE_SESSIONS } from './sample-sessions.ts';
 import { showSlack, showTeams } from './show-message.ts';
@@ -15,8 +16,15 @@ const { values } = parseArgs({
     watch: { type: 'boolean', short: 'w', default: false },
     steps: { type: 'string', default: '4' },
     interval: { type: 'string', default: '2000' },
+    product: { type: 'string', short: 'p', default: 'azure' },
   },
 });
+
+const product = values.product;
+if (product !== 'azure' && product !== 'vbr' && product !== 'aws' && product !== 'gcp') {
+  console.error(`--product must be azure, vbr, aws or gcp (got "${product}")`);
+  process.exit(2);
+}
 
 if (values.watch) {
   // The scheduled watcher against the growing emulator (src/dev/watch.ts).
@@ -31,7 +39,7 @@ if (values.watch) {
 }
 
 if (values.help) {
-  console.log(`usage: npm start [-- --session <id> ...] [--json] [--verbose]
+  console.log(`usage: npm start [-- --session <id> ...] [--product azure|vbr|aws|gcp] [--json] [--verbose]
        npm start -- --watch [--steps 4] [--interval 2000]   the scheduled watcher against a growing emulator
 
 Without configuration, notifies about the bundled sample sessions (${[...SAMPLE_SESSIONS.keys()].join(', ')})
@@ -48,13 +56,14 @@ const show = (post: RecordedPost) => {
   else console.log(post.name === 'slack' ? showSlack(post.json) : showTeams(post.json));
 };
 
-const run = await startLocalRun({ onPost: show, logLevel: values.verbose ? 'INFO' : 'WARN' });
+const run = await startLocalRun({ product, onPost: show, logLevel: values.verbose ? 'INFO' : 'WARN' });
 console.log(
   `job-session-notifier: appliance = ${run.mode.appliance === 'real' ? 'real (BACKUP_API_URL)' : `local emulator at ${run.emulator?.url}`}, ` +
     `destinations = ${run.mode.destinations === 'real' ? 'real webhooks' : 'local sink (printed below)'}`,
 );
 
-const sessions = values.session ?? (run.mode.appliance === 'real' ? [] : ['38', '77', '52', '60']);
+const samples = product === 'azure' ? ['38', '77', '52', '60'] : PRODUCT_SAMPLES[product].map((s) => s.spec.id);
+const sessions = values.session ?? (run.mode.appliance === 'real' ? [] : samples);
 if (sessions.length === 0) console.log('Pass --session <id> to pick a session on the real appliance.');
 let failures = 0;
 for (const sessionId of sessions) {
