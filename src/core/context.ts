@@ -1,6 +1,8 @@
 import type { JobSession } from './job-session.ts';
 import type { ObjectResults } from './objects.ts';
+import { truncate } from './render/escape.ts';
 import { describeOutcome, normalizeStatus, severityRank, worseOf } from './status.ts';
+import { MAX_MESSAGE_KEPT } from './summarize.ts';
 import type { Notification, SessionContext, Severity } from './summary.ts';
 import { isoSeconds, parseDuration } from './time.ts';
 
@@ -46,6 +48,7 @@ export function sessionContextFrom(
   } = {},
 ): SessionContext {
   const duration = parseDuration(jobSession?.executionDuration) ?? parseDuration(jobSession?.progress?.duration);
+  const result = text(jobSession?.resultMessage);
   return {
     policyName: text(options.policyName) ?? text(jobSession?.backupJobInfo?.policyName),
     type: text(jobSession?.localizedType) ?? text(jobSession?.type),
@@ -55,7 +58,7 @@ export function sessionContextFrom(
     durationMs: usableDuration(duration),
     url: options.urlTemplate === undefined ? null : sessionUrl(options.urlTemplate, sessionId),
     fetched: jobSession !== undefined,
-    ...(text(jobSession?.resultMessage) ? { resultMessage: text(jobSession?.resultMessage) } : {}),
+    ...(result ? { resultMessage: truncate(result, MAX_MESSAGE_KEPT) } : {}),
     ...(jobSession?.progress ? { progress: jobSession.progress } : {}),
     ...(options.objects ? { objects: options.objects } : {}),
     ...(options.note ? { note: options.note } : {}),

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { LogItem } from '../core/session-log.ts';
+import { listenOnLoopback } from './listen.ts';
 import { SAMPLE_SESSIONS, type SampleSession } from './sample-sessions.ts';
 
 /**
@@ -358,12 +358,7 @@ export async function startApplianceEmulator(options: ApplianceEmulatorOptions =
       }
     });
   });
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Fault, RecordedRequest } from '../appliance-emulator.ts';
+import { listenOnLoopback } from '../listen.ts';
 import { PRODUCT_SAMPLES, type ProductSample, type SampleSpec, type VendorProduct } from './samples.ts';
 import { rank, vendorBodies } from './vendor-bodies.ts';
 
@@ -209,12 +209,7 @@ export async function startVendorEmulator(options: VendorEmulatorOptions): Promi
       res.headersSent ? res.destroy() : fail(res, 500, 'UnknownError', 'emulator failure'),
     );
   });
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     product,
     url: `http://127.0.0.1:${port}`,
