@@ -64,7 +64,9 @@ export function describeObjects(objects: ObjectResults | null | undefined, max: 
   const { total, failedCount, warningCount } = objects;
   // "1 of 1 machine failed", not "machines".
   const noun = total === 1 ? objects.noun.replace(/s$/, '') : objects.noun;
-  if (failedCount === 0 && warningCount === 0) return truncate(`All ${total} ${noun} succeeded`, max);
+  if (failedCount === 0 && warningCount === 0) {
+    return truncate(total === 1 ? `1 ${noun} succeeded` : `All ${total} ${noun} succeeded`, max);
+  }
   const parts: string[] = [];
   const budget = Math.max(20, Math.floor(max / (failedCount > 0 && warningCount > 0 ? 2 : 1)) - 30);
   if (failedCount > 0)

@@ -79,6 +79,21 @@ describe.each(PRODUCTS)('BACKUP_PRODUCT=%s through the real handler', (product) 
     expect(last).toMatchObject({ outcome: 'succeeded' });
   });
 
+  it('alerts that a static token was rejected (401) and says it cannot be renewed', async () => {
+    const h = await start(product, {
+      BACKUP_API_USERNAME: undefined,
+      BACKUP_API_PASSWORD: undefined,
+      BACKUP_API_TOKEN: 'static-token-the-appliance-never-issued',
+    });
+
+    const result = await h.invoke({ sessionId: sample(product, 1).id });
+
+    expect(result).toMatchObject({ outcome: 'unreadable', problem: { failure: 'auth-failed', statusCode: 401 } });
+    expect(h.posted()).toContain('static token cannot be renewed');
+    expect(h.emulator.requestsTo('token')).toHaveLength(0);
+    expect(h.output.join('')).not.toContain('static-token-the-appliance-never-issued');
+  });
+
   it('alerts that the session was not found on a 404, with no secret in the logs', async () => {
     const h = await start(product);
 
