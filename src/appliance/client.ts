@@ -7,7 +7,7 @@ import { type Attempt, withRetry } from '../http/retry.ts';
 import type { Log } from '../logger.ts';
 import type { Deadline, LogSink, SessionLogSource } from '../ports.ts';
 import { quoteServerText } from '../redact.ts';
-import { type Credentials, createAuthorizer } from './auth.ts';
+import { type Authorizer, type Credentials, createAuthorizer } from './auth.ts';
 import { DEFAULT_API_VERSION, type Dialect, dialectFor, type Product } from './dialects/index.ts';
 import { invalidBody, statusFailure } from './failures.ts';
 import { readLogOnce } from './log-read.ts';
@@ -56,6 +56,35 @@ export interface ApplianceClient extends SessionLogSource {
 export function createApplianceClient(options: ApplianceClientOptions): ApplianceClient {
   const product = options.product ?? 'azure';
   const dialect = dialectFor(product, options.apiVersion ?? DEFAULT_API_VERSION[product]);
+  const calls = connect(dialect, options);
+  const { getJson } = calls;
+  const getSession = (sessionId: string, deadline: Deadline): Promise<JobSession> => {
+    const path = dialect.sessionPath(checkedId(sessionId));
+    return getJson(path, `read session ${sessionId}`, sessionId, dialect.parseSession, deadline);
+  };
+  return {
+    product,
+    filtersOnEndTime: dialect.filtersOnEndTime,
+    readLog: logReader(dialect, calls, getSession),
+    getSession,
+    ...(dialect.log.kind === 'session' ? { note: dialect.log.note } : {}),
+    ...(dialect.objects ? { getObjectResults: objectsReader(dialect, getJson) } : {}),
+    async listSessions(query, deadline) {
+      const parse = (body: unknown) => dialect.parsePage(body, query);
+      return getJson(dialect.listPath(query), 'list sessions', '(list)', parse, deadline);
+    },
+  };
+}
+
+/** The transport and token cache of one appliance, and an authorized, retried JSON GET relative to its base path. */
+interface Connection {
+  readonly prefix: string;
+  readonly transport: ApplianceTransport;
+  readonly authorized: Authorizer;
+  readonly getJson: GetJson;
+}
+
+function connect(dialect: Dialect, options: ApplianceClientOptions): Connection {
   const base = parseBaseUrl(options.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
   const transport = createTransport({
@@ -74,61 +103,44 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
     now: options.now ?? Date.now,
     logger: options.logger,
   });
-  const getJson = <T>(path: string, what: string, sessionId: string, parse: (body: unknown) => T, deadline: Deadline) =>
-    authorized(deadline, (token) =>
+  const getJson: GetJson = (path, what, sessionId, parse, deadline) =>
+    authorized(deadline, (accessToken) =>
       withRetry(
         (attempt) =>
-          getJsonOnce(
-            transport,
-            { path: `${prefix}${path}`, accessToken: token, what, sessionId, dialect },
-            attempt,
-            parse,
-          ),
+          getJsonOnce(transport, { path: `${prefix}${path}`, accessToken, what, sessionId, dialect }, attempt, parse),
         transport.retryOptions(deadline, what),
       ),
     );
-  const getSession = (sessionId: string, deadline: Deadline): Promise<JobSession> =>
-    getJson(
-      dialect.sessionPath(checkedId(sessionId)),
-      `read session ${sessionId}`,
-      sessionId,
-      dialect.parseSession,
-      deadline,
-    );
+  return { prefix, transport, authorized, getJson };
+}
 
-  const readLog = async <T>(sessionId: string, deadline: Deadline, createSink: () => LogSink<T>): Promise<T> => {
+/** Reads a log the product's way: streamed, read whole and mapped, or (no log endpoint) the session as its one step. */
+function logReader(
+  dialect: Dialect,
+  { prefix, transport, authorized, getJson }: Connection,
+  getSession: (sessionId: string, deadline: Deadline) => Promise<JobSession>,
+): SessionLogSource['readLog'] {
+  return async <T>(sessionId: string, deadline: Deadline, createSink: () => LogSink<T>): Promise<T> => {
     const id = checkedId(sessionId);
     const log = dialect.log;
+    const what = `read the log of session ${sessionId}`;
     if (log.kind === 'stream') {
       const path = `${prefix}${log.path(id)}`;
+      const request = { sessionId, path, headers: dialect.headers };
       return authorized(deadline, (accessToken) =>
         withRetry(
-          (attempt) =>
-            readLogOnce(transport, { sessionId, path, accessToken, headers: dialect.headers }, attempt, createSink),
-          transport.retryOptions(deadline, `read the log of session ${sessionId}`),
+          (attempt) => readLogOnce(transport, { ...request, accessToken }, attempt, createSink),
+          transport.retryOptions(deadline, what),
         ),
       );
     }
     const items =
       log.kind === 'records'
-        ? await getJson(log.path(id), `read the log of session ${sessionId}`, sessionId, log.parse, deadline)
+        ? await getJson(log.path(id), what, sessionId, log.parse, deadline)
         : [sessionStep(await getSession(sessionId, deadline))];
     const sink = createSink();
     for (const item of items) sink.add(item);
     return sink.finish(sessionId);
-  };
-
-  return {
-    product,
-    filtersOnEndTime: dialect.filtersOnEndTime,
-    readLog,
-    getSession,
-    ...(dialect.log.kind === 'session' ? { note: dialect.log.note } : {}),
-    ...(dialect.objects ? { getObjectResults: objectsReader(dialect, getJson) } : {}),
-    async listSessions(query, deadline) {
-      const parse = (body: unknown) => dialect.parsePage(body, query);
-      return getJson(dialect.listPath(query), 'list sessions', '(list)', parse, deadline);
-    },
   };
 }
 
