@@ -58,9 +58,17 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
   const dialect = dialectFor(product, options.apiVersion ?? DEFAULT_API_VERSION[product]);
   const calls = connect(dialect, options);
   const { getJson } = calls;
+  // Concurrent reads of one session share one GET (Google Cloud's log step and the message context are the same call).
+  const inFlight = new Map<string, Promise<JobSession>>();
   const getSession = (sessionId: string, deadline: Deadline): Promise<JobSession> => {
+    const pending = inFlight.get(sessionId);
+    if (pending) return pending;
     const path = dialect.sessionPath(checkedId(sessionId));
-    return getJson(path, `read session ${sessionId}`, sessionId, dialect.parseSession, deadline);
+    const read = getJson(path, `read session ${sessionId}`, sessionId, dialect.parseSession, deadline).finally(() =>
+      inFlight.delete(sessionId),
+    );
+    inFlight.set(sessionId, read);
+    return read;
   };
   return {
     product,

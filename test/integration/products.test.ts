@@ -37,7 +37,8 @@ describe.each(PRODUCTS)('BACKUP_PRODUCT=%s through the real handler', (product) 
 
     await h.invoke({ sessionId: sample(product, 4).id });
 
-    expect(h.emulator.requests.length).toBeGreaterThanOrEqual(3);
+    const routes = product === 'gcp' ? ['session', 'token'] : ['log', 'objects', 'session', 'token'];
+    expect(h.emulator.requests.map((r) => r.route).sort()).toEqual(routes);
     for (const request of h.emulator.requests) {
       expect(request.headers['x-api-version'], request.path).toBe(DEFAULT_API_VERSION[product]);
     }
@@ -187,6 +188,8 @@ describe('Backup for Google Cloud messages', () => {
     const result = await h.invoke({ sessionId: sample('gcp', 2).id });
 
     expect(result).toMatchObject({ outcome: 'failed' });
+    expect(h.emulator.requestsTo('session')).toHaveLength(1);
+    expect(h.emulator.requestsTo('log')).toHaveLength(0);
     expect(h.posted()).toContain('Step details are not available for Veeam Backup for Google Cloud');
     expect(h.posted()).toContain('Failed to connect to the backup repository');
     expect(h.sink.postsTo('generic')[0]?.json).toMatchObject({ note: expect.stringContaining('session alone') });
