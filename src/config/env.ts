@@ -85,7 +85,7 @@ export const flag = z._default(
   false,
 );
 export const notifyOn = z._default(
-  z.enum(['all', 'problems', 'failures'], { error: 'must be all, problems or failures' }),
+  z.enum(['all', 'problems', 'failures', 'changes'], { error: 'must be all, problems, failures or changes' }),
   'all',
 );
 export const mentionOn = z._default(

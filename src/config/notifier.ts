@@ -58,7 +58,7 @@ export interface PagerDutyConfig {
   readonly routingKey: SecretRef;
   readonly eventsUrl: string;
   /** "failures" (default): only failed sessions trigger; "problems": warnings trigger too. */
-  readonly notifyOn: Exclude<NotifyOn, 'all'>;
+  readonly notifyOn: Exclude<NotifyOn, 'all' | 'changes'>;
 }
 
 export interface AlertingConfig {
