@@ -1,9 +1,12 @@
-import { outcomeOf, sessionContextFrom } from './core/context.ts';
+import { outcomeOf, sessionContextFrom, sessionTimes } from './core/context.ts';
+import { runClassOf } from './core/history/record.ts';
 import type { JobSession } from './core/job-session.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
 import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
+import { utcSecond } from './core/time.ts';
 import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
+import type { HistoryRecorder } from './history/recorder.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
 import type { SessionRequest } from './triggers/request.ts';
 
@@ -18,7 +21,14 @@ export interface NotifyDeps {
   readonly sessionUrlTemplate?: string | undefined;
   /** How long the session call may still run once the log is read; default SESSION_GRACE_MS. */
   readonly sessionGraceMs?: number;
+  /** The policies' memory (streaks, baselines, Slack threads); without it messages say nothing from history. */
+  readonly history?: HistoryRecorder | undefined;
+  /** The appliance's name in the history key. */
+  readonly applianceName?: string | undefined;
 }
+
+/** The appliance name a history is kept under until appliances are named. */
+export const DEFAULT_APPLIANCE = 'default';
 
 export interface NotifyOptions {
   /** The session as the caller already has it (e.g. from the session list): then it is not read again. */
@@ -50,7 +60,7 @@ export async function notifySession(
   deadline: Deadline,
   options: NotifyOptions = {},
 ): Promise<NotifyResult> {
-  const notification = await readNotification(deps, request, deadline, options.session);
+  const notification = await remember(deps, await readNotification(deps, request, deadline, options.session), deadline);
   const results = await Promise.allSettled(
     deps.destinations.map((destination) => destination.post(notification, deadline)),
   );
@@ -110,6 +120,21 @@ async function readNotification(
     urlTemplate: deps.sessionUrlTemplate,
   });
   return { ...log, session };
+}
+
+/** Records the finished session in its policy's memory and attaches what the memory says (nothing for an unnamed job). */
+async function remember(deps: NotifyDeps, notification: Notification, deadline: Deadline): Promise<Notification> {
+  const policy = notification.session?.policyName;
+  const cls = runClassOf(outcomeOf(notification));
+  if (!deps.history || !policy || cls === undefined) return notification;
+  const times = sessionTimes(notification);
+  const sessionId = notification.kind === 'summary' ? notification.summary.sessionId : notification.problem.sessionId;
+  const memory = await deps.history.record(
+    { appliance: deps.applianceName ?? DEFAULT_APPLIANCE, policy },
+    { sessionId, cls, durationMs: times.durationMs, endedAt: times.endedAt ?? utcSecond(Date.now()) },
+    deadline,
+  );
+  return memory === undefined ? notification : { ...notification, memory };
 }
 
 async function readLogOrProblem(

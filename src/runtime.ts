@@ -1,13 +1,18 @@
 import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
 import { loggerEnv } from './config/env.ts';
 import type { Config } from './config/notifier.ts';
+import { DEFAULT_BASELINE_MIN_RUNS } from './core/history/baseline.ts';
 import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './destinations/delivery-store.ts';
 import { createGenericDestination } from './destinations/generic.ts';
 import { type DeliveryStore, withIdempotency } from './destinations/idempotent.ts';
 import { createPagerDutyDestination } from './destinations/pagerduty.ts';
 import type { WebhookTransport } from './destinations/post-webhook.ts';
 import { createSlackDestination } from './destinations/slack.ts';
+import { createSlackWebApi } from './destinations/slack-api.ts';
+import { createSlackAppDestination } from './destinations/slack-app.ts';
 import { createTeamsDestination } from './destinations/teams.ts';
+import { createHistoryRecorder, type HistoryRecorder } from './history/recorder.ts';
+import { createDynamoHistoryStore, createMemoryHistoryStore, type HistoryStore } from './history/store.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
@@ -18,6 +23,7 @@ import {
   resolveCredentials,
   resolveRoutingKey,
   resolveSigningSecret,
+  resolveSlackBotToken,
   resolveWebhookUrl,
   type SecretReader,
 } from './secrets.ts';
@@ -35,11 +41,26 @@ export interface Runtime extends NotifyDeps {
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
 export function createRuntime(
   config: Config,
-  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader; deliveryStore?: DeliveryStore } = {},
+  overrides: {
+    logger?: Logger;
+    agents?: HttpAgents;
+    secrets?: SecretReader;
+    deliveryStore?: DeliveryStore;
+    historyStore?: HistoryStore;
+    /** How many earlier successful runs a duration baseline needs (default 5; short demo sequences use fewer). */
+    baselineMinRuns?: number;
+  } = {},
 ): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning]) {
+  for (const ref of [
+    config.slack,
+    config.slackApp?.token,
+    config.teams,
+    config.generic,
+    config.pagerduty?.routingKey,
+    config.webhookSigning,
+  ]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
@@ -63,7 +84,17 @@ export function createRuntime(
 
   // Webhooks are public HTTPS endpoints: they use the system trust store, never the appliance's custom CA or insecure flag.
   const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
+  // Policy memory: DynamoDB when HISTORY_TABLE is set, else this container's memory.
+  const historyStore =
+    overrides.historyStore ??
+    (config.historyTable ? createDynamoHistoryStore({ tableName: config.historyTable }) : createMemoryHistoryStore());
+  const history = createHistoryRecorder(historyStore, {
+    factor: config.durationAnomalyFactor,
+    minRuns: overrides.baselineMinRuns ?? DEFAULT_BASELINE_MIN_RUNS,
+    logger,
+  });
   const destinations = [
+    slackAppDestination(config, secrets, transport, history),
     config.slack &&
       createSlackDestination({
         ...transport,
@@ -107,7 +138,24 @@ export function createRuntime(
     destinations: idempotent,
     signingSecret,
     sessionUrlTemplate: config.sessionUrlTemplate,
+    history,
   };
+}
+
+function slackAppDestination(
+  config: Config,
+  secrets: SecretReader,
+  transport: WebhookTransport,
+  threads: HistoryRecorder,
+) {
+  const app = config.slackApp;
+  if (app === undefined) return undefined;
+  const api = createSlackWebApi({
+    ...transport,
+    apiUrl: app.apiUrl,
+    token: () => resolveSlackBotToken(app.token, secrets),
+  });
+  return createSlackAppDestination({ api, channel: app.channel, ...config.alerting.slack, threads });
 }
 
 function pagerDutyDestination(config: Config, secrets: SecretReader, transport: WebhookTransport) {

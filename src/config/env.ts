@@ -52,6 +52,12 @@ export const KNOWN = [
   'WEBHOOK_SIGNING_SECRET',
   'WEBHOOK_SIGNING_SECRET_ARN',
   'IDEMPOTENCY_TABLE',
+  'HISTORY_TABLE',
+  'DURATION_ANOMALY_FACTOR',
+  'SLACK_BOT_TOKEN',
+  'SLACK_BOT_TOKEN_SECRET_ARN',
+  'SLACK_CHANNEL',
+  'SLACK_API_URL',
   ...WATCHER_KNOWN,
 ] as const;
 const OUR_PREFIXES = [
@@ -68,6 +74,8 @@ const OUR_PREFIXES = [
   'WATCHER_',
   'DIGEST_',
   'MISSED_',
+  'HISTORY_',
+  'DURATION_',
 ];
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
