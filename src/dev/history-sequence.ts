@@ -45,6 +45,6 @@ export function historySessions(
       executionDuration: timeSpan(run.minutes),
     };
     const id = String((options.firstId ?? 1000) + i);
-    return sampleFromLog(id, options.policyName ?? 'ERP-Database', 1, () => [item]);
+    return sampleFromLog(id, options.policyName ?? 'ERP-Database', 1, () => [item], { status: run.status });
   });
 }

@@ -118,11 +118,11 @@ export async function startSlackEmulator(options: {
       return all
         .filter((m) => m.threadTs === undefined)
         .map((parent) => {
-          const edited = parent.edits > 0 ? ` (edited ${parent.edits}×)` : '';
+          const edited = parent.edits > 0 ? `(edited ${parent.edits}×) ` : '';
           const replies = all
             .filter((m) => m.threadTs === parent.ts)
             .map((r) => `    ↳ ${render(r).replaceAll('\n', '\n      ')}`);
-          return [`● ${render(parent).replaceAll('\n', '\n  ')}${edited}`, ...replies].join('\n');
+          return [`● ${edited}${render(parent).replaceAll('\n', '\n  ')}`, ...replies].join('\n');
         })
         .join('\n\n');
     },

@@ -13,6 +13,7 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', short: 'v', default: false },
     help: { type: 'boolean', short: 'h', default: false },
     watch: { type: 'boolean', short: 'w', default: false },
+    history: { type: 'boolean', default: false },
     steps: { type: 'string', default: '4' },
     interval: { type: 'string', default: '2000' },
   },
@@ -30,9 +31,16 @@ if (values.watch) {
   process.exit(failures > 0 ? 1 : 0);
 }
 
+if (values.history) {
+  // One policy's runs in Slack app mode against local emulators (src/dev/history-demo.ts).
+  const { runHistoryDemo } = await import('./history-demo.ts');
+  process.exit((await runHistoryDemo({ verbose: values.verbose })) > 0 ? 1 : 0);
+}
+
 if (values.help) {
   console.log(`usage: npm start [-- --session <id> ...] [--json] [--verbose]
        npm start -- --watch [--steps 4] [--interval 2000]   the scheduled watcher against a growing emulator
+       npm start -- --history   one policy's streak and recovery, threaded in a local Slack emulator
 
 Without configuration, notifies about the bundled sample sessions (${[...SAMPLE_SESSIONS.keys()].join(', ')})
 through the real handler and prints what Slack and Teams would receive.
