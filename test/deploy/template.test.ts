@@ -70,12 +70,16 @@ describe('the packaged deployment', () => {
         'BACKUP_API_SECRET_ARN',
         'BACKUP_API_URL',
         'BACKUP_API_VERSION',
+        'DURATION_ANOMALY_FACTOR',
         'GENERIC_WEBHOOK_SECRET_ARN',
+        'HISTORY_TABLE',
         'IDEMPOTENCY_TABLE',
         'PAGERDUTY_NOTIFY_ON',
         'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
         'POWERTOOLS_LOG_LEVEL',
         'SESSION_URL_TEMPLATE',
+        'SLACK_BOT_TOKEN_SECRET_ARN',
+        'SLACK_CHANNEL',
         'SLACK_MENTION_ON_FAILURE',
         'SLACK_NOTIFY_ON',
         'SLACK_WEBHOOK_SECRET_ARN',
@@ -90,7 +94,8 @@ describe('the packaged deployment', () => {
       );
       expect(() => loadConfig(resolved)).not.toThrow();
       for (const [key, value] of Object.entries(env)) {
-        if (key.endsWith('_SECRET_ARN')) expect(value).toMatch(/^arn:aws:secretsmanager:/);
+        // An unused optional secret is blank (src/config/ reads blank as unset).
+        if (key.endsWith('_SECRET_ARN') && value !== '') expect(value).toMatch(/^arn:aws:secretsmanager:/);
       }
       expect(env.IDEMPOTENCY_TABLE).toEqual({ Ref: 'IdempotencyTable' });
     });
@@ -102,6 +107,15 @@ describe('the packaged deployment', () => {
         AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
         TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       });
+    });
+  });
+
+  describe('policy history', () => {
+    it('keeps memories in the watcher table and reads the Slack bot token only when it is configured', () => {
+      const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.HISTORY_TABLE).toEqual({ Ref: 'WatcherStateTable' });
+      expect(template.Conditions?.HasSlackBotSecret).toBeDefined();
     });
   });
 
@@ -123,7 +137,9 @@ describe('the packaged deployment', () => {
       for (const name of ['appliance', 'signing', 'slack', 'teams', 'pagerduty', 'generic']) {
         expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
       }
-      expect(asList(secretStatements[0]?.Resource)).toHaveLength(6);
+      // The six above, and the Slack bot token's secret behind its condition (unset in these placeholder params).
+      expect(asList(secretStatements[0]?.Resource)).toHaveLength(7);
+      expect(text).toContain('HasSlackBotSecret');
     });
 
     it('may read and write delivery records in its own table only', () => {
@@ -274,6 +290,11 @@ describe('the packaged deployment', () => {
           JSON.stringify(st.Resource) === JSON.stringify(getAtt('WatcherStateTable')),
       );
       expect(dynamo).toEqual([
+        expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          Resource: getAtt('WatcherStateTable'),
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['history#*'] } },
+        }),
         expect.objectContaining({
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
           Resource: getAtt('WatcherStateTable'),
