@@ -15,6 +15,7 @@ import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
 import { generateLogItems, SAMPLE_SESSIONS, sampleFromLog, sampleLog } from '../src/dev/sample-sessions.ts';
 import { startWebhookSink } from '../src/dev/webhook-sink.ts';
 import { startSecretsManager } from '../test/support/secrets-manager-server.ts';
+import { benchHistory } from './history.ts';
 import { renderPayloads } from './naive/handler.ts';
 
 const smoke = process.argv.includes('--smoke');
@@ -344,6 +345,9 @@ if (smoke) {
 
 await Promise.all([emulator.close(), sink.close(), secrets.close()]);
 
+log('policy history: DynamoDB calls per notification, cold and warm latency against the in-memory store');
+const history = await benchHistory({ pairs: PAIRS, product: PRODUCT, child: CHILD });
+
 // ---- report ----------------------------------------------------------------------------------------------------------
 const big = (n: number, name: 'product' | 'naive') => {
   const runs = growth[n]?.[name] ?? [];
@@ -397,6 +401,7 @@ const results = {
     streamparserJson:
       'not installed here (no npm install); measured earlier on the same log over loopback: ~900 ms, 91 MB',
   },
+  history,
   failures,
 };
 writeFileSync(`${root}bench/results${smoke ? '.smoke' : ''}.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -64,6 +64,8 @@ export async function notifySession(
   const results = await Promise.allSettled(
     deps.destinations.map((destination) => destination.post(notification, deadline)),
   );
+  // The memory is written while the destinations post; the invocation ends only once it is saved.
+  await deps.history?.flush();
 
   const delivered: string[] = [];
   const skipped: { destination: string; reason: string }[] = [];
@@ -106,6 +108,8 @@ async function readNotification(
     known !== undefined || !source.getSession
       ? Promise.resolve(known)
       : source.getSession(request.sessionId, sessionDeadline).catch(() => undefined);
+  // The policy's memory is read while the log streams in, as soon as the policy's name is known.
+  void jobSession.then((found) => prefetchHistory(deps, request, found, deadline));
 
   const log = await readLogOrProblem(source, request, deadline).finally(() => {
     graceEnd = Date.now() + (deps.sessionGraceMs ?? SESSION_GRACE_MS);
@@ -120,6 +124,12 @@ async function readNotification(
     urlTemplate: deps.sessionUrlTemplate,
   });
   return { ...log, session };
+}
+
+function prefetchHistory(deps: NotifyDeps, request: SessionRequest, found: JobSession | undefined, deadline: Deadline) {
+  const policy = sessionContextFrom(request.sessionId, found, { policyName: request.policyName }).policyName;
+  if (deps.history && policy)
+    deps.history.prefetch({ appliance: deps.applianceName ?? DEFAULT_APPLIANCE, policy }, deadline);
 }
 
 /** Records the finished session in its policy's memory and attaches what the memory says (nothing for an unnamed job). */

@@ -88,6 +88,7 @@ export function createRuntime(
   const historyStore =
     overrides.historyStore ??
     (config.historyTable ? createDynamoHistoryStore({ tableName: config.historyTable }) : createMemoryHistoryStore());
+  historyStore.warm?.();
   const history = createHistoryRecorder(historyStore, {
     factor: config.durationAnomalyFactor,
     minRuns: overrides.baselineMinRuns ?? DEFAULT_BASELINE_MIN_RUNS,

@@ -15,6 +15,8 @@ export interface HistoryStore {
   read(key: HistoryKey, deadline: Deadline): Promise<StoredHistory>;
   /** Saves `history` as version `version + 1` if the stored one is still `version`; false when another writer won. */
   write(key: HistoryKey, history: PolicyHistory, version: number, deadline: Deadline): Promise<boolean>;
+  /** Starts loading what the first read needs (the SDK), so a cold start overlaps it with the appliance calls. */
+  warm?(): void;
 }
 
 /** The history store failed or holds an item it cannot read. */
@@ -92,6 +94,11 @@ export function createDynamoHistoryStore(options: { tableName: string; client?: 
   };
 
   return {
+    warm() {
+      load().catch(() => {
+        loaded = undefined;
+      });
+    },
     async read(key, deadline) {
       const { sdk, client } = await load();
       const id = historyId(key);

@@ -28,6 +28,7 @@ describe('DynamoDB history store', () => {
     const recorder = createHistoryRecorder(store, { factor: 3, minRuns: 5 });
     await recorder.record(key, run('1', 'success', 1), deadline);
     await recorder.record(key, run('2', 'failure', 2), deadline);
+    await recorder.flush();
     const items = await dynamo.items(TABLE);
     expect(items.map((i) => i.id)).toEqual([historyId(key)]);
     expect(historyId(key)).toBe('history#default#Nightly%20%231');
@@ -47,14 +48,18 @@ describe('DynamoDB history store', () => {
 
   it('counts a session delivered twice at the same time once', async () => {
     const store = createDynamoHistoryStore({ tableName: TABLE, client: dynamo.client });
+    // Two containers: each has its own recorder, so only the table's conditional writes keep them apart.
     const recorder = createHistoryRecorder(store, { factor: 3, minRuns: 5 });
+    const other = createHistoryRecorder(store, { factor: 3, minRuns: 5 });
     const racing = { appliance: 'default', policy: 'Concurrent' };
     await recorder.record(racing, run('1', 'success', 1), deadline);
+    await recorder.flush();
     await Promise.all([
       recorder.record(racing, run('2', 'failure', 2), deadline),
-      recorder.record(racing, run('2', 'failure', 2), deadline),
-      recorder.record(racing, run('3', 'failure', 3), deadline),
+      other.record(racing, run('2', 'failure', 2), deadline),
+      other.record(racing, run('3', 'failure', 3), deadline),
     ]);
+    await Promise.all([recorder.flush(), other.flush()]);
     const { history } = await store.read(racing, deadline);
     expect(history?.runs.map((r) => r.sessionId)).toEqual(['3', '2', '1']);
     expect(history?.open?.runs).toBe(2);
