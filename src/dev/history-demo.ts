@@ -20,6 +20,13 @@ const glance = (shown: string): string => {
   return lines.slice(0, end < 0 ? 3 : end).join('\n');
 };
 
+/** One Web API call in a line: what the channel got. */
+const describeCall = (method: string, body: Record<string, unknown>): string => {
+  const first = glance(showSlack({ text: body.text, blocks: body.blocks })).split('\n')[0] ?? '';
+  if (method === 'chat.update') return `chat.update      parent → ${first}`;
+  return `chat.postMessage ${body.thread_ts ? 'in thread' : 'new message'} → ${first}`;
+};
+
 /** Plays HISTORY_SEQUENCE (ending yesterday) and prints each run's outcome, then the channel with its threads. */
 export async function runHistoryDemo(options: { verbose: boolean }): Promise<number> {
   const today = new Date();
@@ -46,9 +53,11 @@ export async function runHistoryDemo(options: { verbose: boolean }): Promise<num
   for (const [i, sample] of sessions.entries()) {
     const { id, status, executionDuration } = sample.session;
     const context = { awsRequestId: `history-${i}`, getRemainingTimeInMillis: () => 30_000 } as Context;
+    const before = slack.calls.length;
     try {
       await handler({ sessionId: id }, context);
-      console.log(`▶ session ${id}: ${status}, ${executionDuration.slice(0, 8)} — notified`);
+      console.log(`▶ session ${id}: ${status}, ${executionDuration.slice(0, 8)}`);
+      for (const call of slack.calls.slice(before)) console.log(`    ${describeCall(call.method, call.body)}`);
     } catch (error) {
       failures++;
       console.log(`✘ session ${id}: ${error instanceof Error ? error.message : String(error)}`);

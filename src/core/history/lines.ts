@@ -85,9 +85,10 @@ export function durationLine(d: NonNullable<HistoryFacts['duration']>): string {
   return `Took ${formatDuration(d.ms)} — ${formatRatio(d.ratio)}× its median of ${formatDuration(d.medianMs)} over the last ${d.runs} runs`;
 }
 
-/** The Slack parent of open problem runs: "Failing for 3 runs since <time>". */
+/** The Slack parent of open problem runs: "Failing since <time>", then "Failing for 3 runs since <time>". */
 export function openLine(thread: NonNullable<Memory['thread']>, localTime: (iso: string) => string): string {
-  return `Failing for ${plural(thread.runs, 'run', 'runs')} since ${localTime(thread.since)}`;
+  if (thread.runs === 1) return `Failing since ${localTime(thread.since)}`;
+  return `Failing for ${thread.runs} runs since ${localTime(thread.since)}`;
 }
 
 /** The Slack parent once the problem runs ended: "✅ Resolved — recovered after 2 failures (2 days 6 h)". */
