@@ -2,9 +2,13 @@ import { type ApplianceClient, createApplianceClient } from './appliance/client.
 import { loggerEnv } from './config/env.ts';
 import type { Config } from './config/notifier.ts';
 import { DEFAULT_BASELINE_MIN_RUNS } from './core/history/baseline.ts';
-import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './destinations/delivery-store.ts';
+import {
+  createDynamoDeliveryStore,
+  createMemoryDeliveryStore,
+  type DeliveryStore,
+} from './destinations/delivery-store.ts';
 import { createGenericDestination } from './destinations/generic.ts';
-import { type DeliveryStore, withIdempotency } from './destinations/idempotent.ts';
+import { withIdempotency } from './destinations/idempotent.ts';
 import { createPagerDutyDestination } from './destinations/pagerduty.ts';
 import type { WebhookTransport } from './destinations/post-webhook.ts';
 import { createSlackDestination } from './destinations/slack.ts';
@@ -64,6 +68,7 @@ export function createRuntime(
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
+  prefetchSecrets(config, secrets);
 
   if (config.api.insecureTls) {
     logger.warn(
@@ -125,8 +130,8 @@ export function createRuntime(
       ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
       : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
   const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
-  // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
-  deliveryStore.persistence().catch(() => undefined);
+  // Start loading the store's SDK now (first invocation), so it overlaps the appliance calls instead of the first post.
+  deliveryStore.prepare();
 
   const signing = config.webhookSigning;
   const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
@@ -169,4 +174,23 @@ function pagerDutyDestination(config: Config, secrets: SecretReader, transport: 
     notifyOn: pagerduty.notifyOn,
     ...transport,
   });
+}
+
+/**
+ * Starts fetching every configured secret at once, so the first notification waits for one Secrets Manager round trip
+ * rather than one before the token and another before each post. A failure is dropped here: the reader forgets it,
+ * and the call that needs the value fetches again and reports it.
+ */
+function prefetchSecrets(config: Config, secrets: SecretReader): void {
+  const refs = [
+    config.slack,
+    config.slackApp?.token,
+    config.teams,
+    config.generic,
+    config.pagerduty?.routingKey,
+    config.webhookSigning,
+  ];
+  const arns = refs.flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
+  if (config.api.credentials.kind === 'secret') arns.push(config.api.credentials.arn);
+  for (const arn of arns) secrets.getSecretString(arn).catch(() => undefined);
 }
