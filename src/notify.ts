@@ -108,7 +108,8 @@ async function readNotification(
     known !== undefined || !source.getSession
       ? Promise.resolve(known)
       : source.getSession(request.sessionId, sessionDeadline).catch(() => undefined);
-  // The policy's memory is read while the log streams in, as soon as the policy's name is known.
+  // The policy's memory is read while the log streams in, as soon as the policy's name is known (the event may say it).
+  if (request.policyName) prefetchHistory(deps, request, undefined, deadline);
   void jobSession.then((found) => prefetchHistory(deps, request, found, deadline));
 
   const log = await readLogOrProblem(source, request, deadline).finally(() => {

@@ -104,6 +104,17 @@ describe('alerts that remember', () => {
     });
   });
 
+  describe('in Teams', () => {
+    it("writes the streak with the last success in each reader's time zone", async () => {
+      const h = await start({ SLACK_WEBHOOK_URL: undefined }, { sessions: SESSIONS }, shared);
+      for (const id of IDS.slice(0, 5)) await h.invoke({ sessionId: id });
+      const card = JSON.stringify(h.sink.postsTo('teams')[4]?.json);
+      expect(card).toContain(
+        '2nd failure in a row — last success {{DATE(2026-11-26T01:29:00Z, SHORT)}} {{TIME(2026-11-26T01:29:00Z)}} (1 day ago)',
+      );
+    });
+  });
+
   describe('when the history store cannot be read', () => {
     it('posts the message without memory lines and logs a warning', async () => {
       const broken: HistoryStore = {
