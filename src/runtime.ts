@@ -1,6 +1,6 @@
 import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
 import { loggerEnv } from './config/env.ts';
-import type { Config } from './config/notifier.ts';
+import type { Config, SecretRef } from './config/notifier.ts';
 import { DEFAULT_BASELINE_MIN_RUNS } from './core/history/baseline.ts';
 import {
   createDynamoDeliveryStore,
@@ -57,14 +57,7 @@ export function createRuntime(
 ): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [
-    config.slack,
-    config.slackApp?.token,
-    config.teams,
-    config.generic,
-    config.pagerduty?.routingKey,
-    config.webhookSigning,
-  ]) {
+  for (const ref of secretRefs(config)) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
@@ -176,13 +169,9 @@ function pagerDutyDestination(config: Config, secrets: SecretReader, transport: 
   });
 }
 
-/**
- * Starts fetching every configured secret at once, so the first notification waits for one Secrets Manager round trip
- * rather than one before the token and another before each post. A failure is dropped here: the reader forgets it,
- * and the call that needs the value fetches again and reports it.
- */
-function prefetchSecrets(config: Config, secrets: SecretReader): void {
-  const refs = [
+/** Every configured plain-text secret: webhook URLs, the Slack bot token, the routing key, the signing secret. */
+function secretRefs(config: Config): (SecretRef | undefined)[] {
+  return [
     config.slack,
     config.slackApp?.token,
     config.teams,
@@ -190,7 +179,15 @@ function prefetchSecrets(config: Config, secrets: SecretReader): void {
     config.pagerduty?.routingKey,
     config.webhookSigning,
   ];
-  const arns = refs.flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
+}
+
+/**
+ * Starts fetching every configured secret at once, so the first notification waits for one Secrets Manager round trip
+ * rather than one before the token and another before each post. A failure is dropped here: the reader forgets it,
+ * and the call that needs the value fetches again and reports it.
+ */
+function prefetchSecrets(config: Config, secrets: SecretReader): void {
+  const arns = secretRefs(config).flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
   if (config.api.credentials.kind === 'secret') arns.push(config.api.credentials.arn);
   for (const arn of arns) secrets.getSecretString(arn).catch(() => undefined);
 }
