@@ -28,7 +28,8 @@ export function createHistoryRecorder(
   store: HistoryStore,
   options: BaselineOptions & { logger?: Log },
 ): HistoryRecorder {
-  const prefetched = new Map<string, Promise<StoredHistory>>();
+  // Keyed by item; a read serves only the invocation (deadline) that started it, never a later one.
+  const prefetched = new Map<string, { deadline: Deadline; read: Promise<StoredHistory> }>();
   const writes = new Map<string, Promise<void>>();
   const warn = (message: string, key: HistoryKey, error: unknown) =>
     options.logger?.warn(message, {
@@ -40,7 +41,7 @@ export function createHistoryRecorder(
     const id = historyId(key);
     const early = prefetched.get(id);
     prefetched.delete(id);
-    return early ?? store.read(key, deadline);
+    return early?.deadline === deadline ? early.read : store.read(key, deadline);
   };
 
   /** Writes the recorded run, rereading and reapplying it when another writer got there first. */
@@ -57,11 +58,11 @@ export function createHistoryRecorder(
   return {
     prefetch(key, deadline) {
       const id = historyId(key);
-      if (prefetched.has(id)) return;
+      if (prefetched.get(id)?.deadline === deadline) return;
       const read = store.read(key, deadline);
       // A prefetch nobody uses must not surface as an unhandled rejection; record() sees the same failure.
       read.catch(() => undefined);
-      prefetched.set(id, read);
+      prefetched.set(id, { deadline, read });
     },
     async record(key, run, deadline) {
       const id = historyId(key);
@@ -101,7 +102,6 @@ export function createHistoryRecorder(
       }
     },
     async flush() {
-      prefetched.clear();
       await Promise.all(writes.values());
     },
   };
