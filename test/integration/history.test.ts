@@ -183,6 +183,19 @@ describe('Slack app mode', () => {
     );
   });
 
+  it.each([
+    ['channel_not_found', /use the channel ID/],
+    ['token_revoked', /reinstall the app and set the new bot token/],
+    ['account_inactive', /reinstall the app/],
+  ])('fails at once, not retryable, on %s with the fix in the message', async (code, fix) => {
+    slack = await startSlackEmulator({ token: BOT_TOKEN, channels: [CHANNEL] });
+    const h = await start(appEnv(slack), { sessions: SESSIONS }, shared);
+    slack.failNext(1, { error: code });
+    const error = (await h.invoke({ sessionId: IDS[0] }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(new RegExp(`${code}: .*${fix.source}`));
+    expect(slack.calls).toHaveLength(1);
+  });
+
   it('rejects a wrong token with a message that names the fix and never the token', async () => {
     slack = await startSlackEmulator({ token: 'xoxb-the-right-one-0000', channels: [CHANNEL] });
     const h = await start(appEnv(slack), { sessions: SESSIONS }, shared);
