@@ -11,6 +11,7 @@ import { startWebhookSink } from '../src/dev/webhook-sink.ts';
 import { startLocalDynamo } from '../test/support/dynamodb-local.ts';
 import { startSecretsManager } from '../test/support/secrets-manager-server.ts';
 import { type BenchArgs, parseBenchArgs } from './args.ts';
+import { benchHistory } from './history.ts';
 import { bigLog, coldLoad, cpuPerNotification, roundTrips, type Setup } from './measure.ts';
 import { bundleSizes, printTable, type Results, writeReadme } from './report.ts';
 import { findRuntimes } from './runtimes.ts';
@@ -159,6 +160,11 @@ async function main(): Promise<void> {
     if (lag.notified !== lag.sessions)
       failures.push(`watcher ${lag.schedule}: ${lag.notified} of ${lag.sessions} notified`);
   }
+  log('policy history: DynamoDB calls per notification, cold and warm latency against the in-memory store');
+  const own = runtimes[0];
+  const history =
+    own &&
+    (await benchHistory({ rounds: smoke ? 1 : 11, module: entries.notifier, runtime: own, latencyMs: LATENCY_MS }));
   await Promise.all([
     emulator.close(),
     sink.close(),
@@ -168,7 +174,7 @@ async function main(): Promise<void> {
     ...Object.values(proxies).map((p) => p.close()),
   ]);
 
-  const results: Results = {
+  const results: Results & { readonly history: typeof history } = {
     date: new Date().toISOString(),
     smoke,
     durationS: round((Date.now() - started) / 1000, 0),
@@ -185,6 +191,7 @@ async function main(): Promise<void> {
     bundle: bundleSizes(`${root}dist`),
     runtimes: perRuntime,
     watcherLag,
+    history,
     failures,
   };
   writeFileSync(`${out}/results${smoke ? '.smoke' : ''}.json`, `${JSON.stringify(results, null, 2)}\n`);

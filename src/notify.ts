@@ -1,10 +1,13 @@
-import { outcomeOf, sessionContextFrom } from './core/context.ts';
+import { outcomeOf, sessionContextFrom, sessionTimes } from './core/context.ts';
+import { runClassOf } from './core/history/record.ts';
 import type { JobSession } from './core/job-session.ts';
 import type { ObjectResults } from './core/objects.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
 import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
+import { utcSecond } from './core/time.ts';
 import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
+import type { HistoryRecorder } from './history/recorder.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
 import { redactDeep } from './redact.ts';
 import type { SessionRequest } from './triggers/request.ts';
@@ -20,7 +23,14 @@ export interface NotifyDeps {
   readonly sessionUrlTemplate?: string | undefined;
   /** How long the session call may still run once the log is read; default SESSION_GRACE_MS. */
   readonly sessionGraceMs?: number;
+  /** The policies' memory (streaks, baselines, Slack threads); without it messages say nothing from history. */
+  readonly history?: HistoryRecorder | undefined;
+  /** The appliance's name in the history key. */
+  readonly applianceName?: string | undefined;
 }
+
+/** The appliance name a history is kept under until appliances are named. */
+export const DEFAULT_APPLIANCE = 'default';
 
 export interface NotifyOptions {
   /** The session as the caller already has it (e.g. from the session list): then it is not read again. */
@@ -52,10 +62,12 @@ export async function notifySession(
   deadline: Deadline,
   options: NotifyOptions = {},
 ): Promise<NotifyResult> {
-  const notification = await readNotification(deps, request, deadline, options.session);
+  const notification = await remember(deps, await readNotification(deps, request, deadline, options.session), deadline);
   const results = await Promise.allSettled(
     deps.destinations.map((destination) => destination.post(notification, deadline)),
   );
+  // The memory is written while the destinations post; the invocation ends only once it is saved.
+  await deps.history?.flush();
 
   const delivered: string[] = [];
   const skipped: { destination: string; reason: string }[] = [];
@@ -102,6 +114,9 @@ async function readNotification(
   const objects: Promise<ObjectResults | undefined> = source.getObjectResults
     ? source.getObjectResults(request.sessionId, sessionDeadline).catch(() => undefined)
     : Promise.resolve(undefined);
+  // The policy's memory is read while the log streams in, as soon as the policy's name is known (the event may say it).
+  if (request.policyName) prefetchHistory(deps, request, undefined, deadline);
+  void jobSession.then((found) => prefetchHistory(deps, request, found, deadline));
 
   const log = await readLogOrProblem(source, request, deadline).finally(() => {
     graceEnd = Date.now() + (deps.sessionGraceMs ?? SESSION_GRACE_MS);
@@ -122,6 +137,27 @@ async function readNotification(
   });
   // Chat text is scrubbed like logs: an appliance may echo a credential (a refused password) in its error text.
   return redactDeep({ ...log, session });
+}
+
+function prefetchHistory(deps: NotifyDeps, request: SessionRequest, found: JobSession | undefined, deadline: Deadline) {
+  const policy = sessionContextFrom(request.sessionId, found, { policyName: request.policyName }).policyName;
+  if (deps.history && policy)
+    deps.history.prefetch({ appliance: deps.applianceName ?? DEFAULT_APPLIANCE, policy }, deadline);
+}
+
+/** Records the finished session in its policy's memory and attaches what the memory says (nothing for an unnamed job). */
+async function remember(deps: NotifyDeps, notification: Notification, deadline: Deadline): Promise<Notification> {
+  const policy = notification.session?.policyName;
+  const cls = runClassOf(outcomeOf(notification));
+  if (!deps.history || !policy || cls === undefined) return notification;
+  const times = sessionTimes(notification);
+  const sessionId = notification.kind === 'summary' ? notification.summary.sessionId : notification.problem.sessionId;
+  const memory = await deps.history.record(
+    { appliance: deps.applianceName ?? DEFAULT_APPLIANCE, policy },
+    { sessionId, cls, durationMs: times.durationMs, endedAt: times.endedAt ?? utcSecond(Date.now()) },
+    deadline,
+  );
+  return memory === undefined ? notification : { ...notification, memory };
 }
 
 async function readLogOrProblem(

@@ -1,8 +1,9 @@
 import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
 import { loggerEnv } from './config/env.ts';
-import type { Config } from './config/notifier.ts';
+import type { Config, SecretRef } from './config/notifier.ts';
 import { metricsEnv } from './config/observability.ts';
 import { isClearTextAppliance } from './config/urls.ts';
+import { DEFAULT_BASELINE_MIN_RUNS } from './core/history/baseline.ts';
 import {
   createDynamoDeliveryStore,
   createMemoryDeliveryStore,
@@ -13,7 +14,11 @@ import { withIdempotency } from './destinations/idempotent.ts';
 import { createPagerDutyDestination } from './destinations/pagerduty.ts';
 import type { WebhookTransport } from './destinations/post-webhook.ts';
 import { createSlackDestination } from './destinations/slack.ts';
+import { createSlackWebApi } from './destinations/slack-api.ts';
+import { createSlackAppDestination } from './destinations/slack-app.ts';
 import { createTeamsDestination } from './destinations/teams.ts';
+import { createHistoryRecorder, type HistoryRecorder } from './history/recorder.ts';
+import { createDynamoHistoryStore, createMemoryHistoryStore, type HistoryStore } from './history/store.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { measuredDestination, measuredSource } from './measured.ts';
@@ -26,6 +31,7 @@ import {
   resolveCredentials,
   resolveRoutingKey,
   resolveSigningSecret,
+  resolveSlackBotToken,
   resolveWebhookUrl,
   type SecretReader,
 } from './secrets.ts';
@@ -54,6 +60,9 @@ export function createRuntime(
     agents?: HttpAgents;
     secrets?: SecretReader;
     deliveryStore?: DeliveryStore;
+    historyStore?: HistoryStore;
+    /** How many earlier successful runs a duration baseline needs (default 5; short demo sequences use fewer). */
+    baselineMinRuns?: number;
   } = {},
 ): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
@@ -61,7 +70,7 @@ export function createRuntime(
   const secrets = overrides.secrets ?? createSecretReader();
   for (const ref of [config.slack, config.teams, config.generic])
     if (ref?.kind === 'value') registerWebhookUrl(ref.value);
-  for (const ref of [config.pagerduty?.routingKey, config.webhookSigning]) {
+  for (const ref of [config.pagerduty?.routingKey, config.webhookSigning, config.slackApp?.token]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
@@ -90,7 +99,18 @@ export function createRuntime(
 
   // Webhooks are public HTTPS endpoints: they use the system trust store, never the appliance's custom CA or insecure flag.
   const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
+  // Policy memory: DynamoDB when HISTORY_TABLE is set, else this container's memory.
+  const historyStore =
+    overrides.historyStore ??
+    (config.historyTable ? createDynamoHistoryStore({ tableName: config.historyTable }) : createMemoryHistoryStore());
+  historyStore.warm?.();
+  const history = createHistoryRecorder(historyStore, {
+    factor: config.durationAnomalyFactor,
+    minRuns: overrides.baselineMinRuns ?? DEFAULT_BASELINE_MIN_RUNS,
+    logger,
+  });
   const destinations = [
+    slackAppDestination(config, secrets, transport, history),
     config.slack &&
       createSlackDestination({
         ...transport,
@@ -142,7 +162,24 @@ export function createRuntime(
     // The same table, its own record lifetime: a signature is remembered only as long as the window accepts it.
     replayStore: recordStore(REPLAY_MEMORY_SECONDS),
     sessionUrlTemplate: config.sessionUrlTemplate,
+    history,
   };
+}
+
+function slackAppDestination(
+  config: Config,
+  secrets: SecretReader,
+  transport: WebhookTransport,
+  threads: HistoryRecorder,
+) {
+  const app = config.slackApp;
+  if (app === undefined) return undefined;
+  const api = createSlackWebApi({
+    ...transport,
+    apiUrl: app.apiUrl,
+    token: () => resolveSlackBotToken(app.token, secrets),
+  });
+  return createSlackAppDestination({ api, channel: app.channel, ...config.alerting.slack, threads });
 }
 
 function pagerDutyDestination(config: Config, secrets: SecretReader, transport: WebhookTransport) {
@@ -157,14 +194,25 @@ function pagerDutyDestination(config: Config, secrets: SecretReader, transport: 
   });
 }
 
+/** Every configured plain-text secret: webhook URLs, the Slack bot token, the routing key, the signing secret. */
+function secretRefs(config: Config): (SecretRef | undefined)[] {
+  return [
+    config.slack,
+    config.slackApp?.token,
+    config.teams,
+    config.generic,
+    config.pagerduty?.routingKey,
+    config.webhookSigning,
+  ];
+}
+
 /**
  * Starts fetching every configured secret at once, so the first notification waits for one Secrets Manager round trip
  * rather than one before the token and another before each post. A failure is dropped here: the reader forgets it,
  * and the call that needs the value fetches again and reports it.
  */
 function prefetchSecrets(config: Config, secrets: SecretReader): void {
-  const refs = [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning];
-  const arns = refs.flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
+  const arns = secretRefs(config).flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
   if (config.api.credentials.kind === 'secret') arns.push(config.api.credentials.arn);
   for (const arn of arns) secrets.getSecretString(arn).catch(() => undefined);
 }

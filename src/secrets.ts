@@ -161,3 +161,12 @@ export function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Pro
     valid: isStrongSigningSecret,
   });
 }
+
+/** The Slack bot token (app mode): the configured value, or the secret's text. */
+export function resolveSlackBotToken(ref: SecretRef, secrets: SecretReader): Promise<string> {
+  return resolvePlainSecret(ref, secrets, {
+    variable: 'SLACK_BOT_TOKEN_SECRET_ARN',
+    holds: 'a Slack bot token (xoxb-…)',
+    valid: (token) => /^xox[bp]-[\w-]{10,250}$/.test(token),
+  });
+}

@@ -55,6 +55,12 @@ export const KNOWN = [
   'WEBHOOK_SIGNING_SECRET_ARN',
   'IDEMPOTENCY_TABLE',
   'WEBHOOK_HOST_CHECK',
+  'HISTORY_TABLE',
+  'DURATION_ANOMALY_FACTOR',
+  'SLACK_BOT_TOKEN',
+  'SLACK_BOT_TOKEN_SECRET_ARN',
+  'SLACK_CHANNEL',
+  'SLACK_API_URL',
   ...WATCHER_KNOWN,
 ] as const;
 /** The prefixes of the variables the config owns: an unknown name with one of them is reported as a typo. */
@@ -73,6 +79,8 @@ export const OUR_PREFIXES = [
   'WATCHER_',
   'DIGEST_',
   'MISSED_',
+  'HISTORY_',
+  'DURATION_',
 ];
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -90,7 +98,7 @@ export const flag = z._default(
   false,
 );
 export const notifyOn = z._default(
-  z.enum(['all', 'problems', 'failures'], { error: 'must be all, problems or failures' }),
+  z.enum(['all', 'problems', 'failures', 'changes'], { error: 'must be all, problems, failures or changes' }),
   'all',
 );
 export const mentionOn = z._default(

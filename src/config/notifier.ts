@@ -42,6 +42,8 @@ export interface Config {
     readonly allowHttp: boolean;
   };
   readonly slack: SecretRef | undefined;
+  /** Set instead of `slack` when SLACK_BOT_TOKEN(_SECRET_ARN) and SLACK_CHANNEL are. */
+  readonly slackApp: SlackAppConfig | undefined;
   readonly teams: SecretRef | undefined;
   /** PagerDuty Events API v2 (on-call paging): the routing key, the endpoint, and which sessions trigger. */
   readonly pagerduty: PagerDutyConfig | undefined;
@@ -61,13 +63,26 @@ export interface Config {
   readonly idempotencyTable: string | undefined;
   /** WEBHOOK_HOST_CHECK: destination URLs must be on their service's hosts (off for proxies; https is always required). */
   readonly webhookHostCheck: boolean;
+  /** DynamoDB table of policy memories (streaks, baselines, Slack threads); in memory when unset. */
+  readonly historyTable: string | undefined;
+  /** DURATION_ANOMALY_FACTOR: a run this many times the median (or 1/factor of it) is called unusual. */
+  readonly durationAnomalyFactor: number;
+}
+
+/** Slack app mode: the Web API with a bot token, one thread per run of failures. */
+export interface SlackAppConfig {
+  readonly token: SecretRef;
+  /** A channel ID, e.g. C0123ABCDEF. */
+  readonly channel: string;
+  /** SLACK_API_URL (default https://slack.com/api), e.g. a local emulator. */
+  readonly apiUrl: string;
 }
 
 export interface PagerDutyConfig {
   readonly routingKey: SecretRef;
   readonly eventsUrl: string;
   /** "failures" (default): only failed sessions trigger; "problems": warnings trigger too. */
-  readonly notifyOn: Exclude<NotifyOn, 'all'>;
+  readonly notifyOn: Exclude<NotifyOn, 'all' | 'changes'>;
 }
 
 export interface AlertingConfig {
@@ -89,6 +104,9 @@ const SLACK_MENTION =
 // "UPN or Entra object ID|Display Name": plain characters only, since the name is placed verbatim inside <at>…</at>.
 const TEAMS_MENTION =
   /^(?:[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\|[\p{L}\p{N}][\p{L}\p{N} .'’()-]{0,99}$/u;
+const tableName = z
+  .string()
+  .check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)'));
 const sessionUrlTemplate = z.pipe(httpUrl, z.string().check(z.includes('{sessionId}', 'must contain {sessionId}')));
 const millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
@@ -145,8 +163,25 @@ const EnvSchema = z.object({
   ),
   WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
   WEBHOOK_HOST_CHECK: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
-  IDEMPOTENCY_TABLE: z.optional(
-    z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
+  IDEMPOTENCY_TABLE: z.optional(tableName),
+  HISTORY_TABLE: z.optional(tableName),
+  DURATION_ANOMALY_FACTOR: z._default(
+    z.coerce.number().check(z.minimum(1.5, 'must be at least 1.5'), z.maximum(100, 'must be at most 100')),
+    3,
+  ),
+  SLACK_BOT_TOKEN: z.optional(
+    z.string().check(z.regex(/^xox[bp]-[\w-]{10,250}$/, 'must be a Slack bot token (xoxb-…)')),
+  ),
+  SLACK_BOT_TOKEN_SECRET_ARN: z.optional(arn),
+  SLACK_CHANNEL: z.optional(
+    z.string().check(z.regex(/^[CGD][A-Z0-9]{6,20}$/, 'must be a Slack channel ID, e.g. C0123ABCDEF')),
+  ),
+  SLACK_API_URL: z._default(
+    z.pipe(
+      httpUrl,
+      z.transform((u) => u.replace(/\/+$/, '')),
+    ),
+    'https://slack.com/api',
   ),
 });
 
@@ -174,6 +209,8 @@ export function loadConfig(env: Env = process.env): Config {
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
     webhookHostCheck: e.WEBHOOK_HOST_CHECK === 'on',
+    historyTable: e.HISTORY_TABLE,
+    durationAnomalyFactor: e.DURATION_ANOMALY_FACTOR,
   });
 }
 
@@ -209,8 +246,16 @@ function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {
   return { kind: 'password', username: e.BACKUP_API_USERNAME, password: e.BACKUP_API_PASSWORD };
 }
 
-function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 'teams' | 'pagerduty' | 'generic'> {
+function destinationsFrom(
+  e: z.infer<typeof EnvSchema>,
+): Pick<Config, 'slack' | 'slackApp' | 'teams' | 'pagerduty' | 'generic'> {
   const slack = secretRef('SLACK_WEBHOOK', e.SLACK_WEBHOOK_URL, e.SLACK_WEBHOOK_SECRET_ARN);
+  const slackApp = slackAppFrom(e);
+  if (slack && slackApp) {
+    throw new ConfigError(
+      'contradictory Slack configuration: set either SLACK_WEBHOOK_URL(_SECRET_ARN) or SLACK_BOT_TOKEN(_SECRET_ARN) with SLACK_CHANNEL',
+    );
+  }
   const teams = secretRef('TEAMS_WEBHOOK', e.TEAMS_WEBHOOK_URL, e.TEAMS_WEBHOOK_SECRET_ARN);
   const routingKey = secretRef(
     'PAGERDUTY_ROUTING_KEY',
@@ -219,9 +264,9 @@ function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 
     'PAGERDUTY_ROUTING_KEY',
   );
   const generic = secretRef('GENERIC_WEBHOOK', e.GENERIC_WEBHOOK_URL, e.GENERIC_WEBHOOK_SECRET_ARN);
-  if (!slack && !teams && !routingKey && !generic) {
+  if (!slack && !slackApp && !teams && !routingKey && !generic) {
     throw new ConfigError(
-      'no destination configured: set SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET_ARN, and/or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_SECRET_ARN, and/or PAGERDUTY_ROUTING_KEY(_SECRET_ARN), and/or GENERIC_WEBHOOK_URL(_SECRET_ARN)',
+      'no destination configured: set SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET_ARN (or SLACK_BOT_TOKEN and SLACK_CHANNEL), and/or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_SECRET_ARN, and/or PAGERDUTY_ROUTING_KEY(_SECRET_ARN), and/or GENERIC_WEBHOOK_URL(_SECRET_ARN)',
     );
   }
   const pagerduty = routingKey && {
@@ -229,7 +274,16 @@ function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 
     eventsUrl: e.PAGERDUTY_EVENTS_URL,
     notifyOn: e.PAGERDUTY_NOTIFY_ON,
   };
-  return { slack, teams, pagerduty, generic };
+  return { slack, slackApp, teams, pagerduty, generic };
+}
+
+function slackAppFrom(e: z.infer<typeof EnvSchema>): SlackAppConfig | undefined {
+  const token = secretRef('SLACK_BOT_TOKEN', e.SLACK_BOT_TOKEN, e.SLACK_BOT_TOKEN_SECRET_ARN, 'SLACK_BOT_TOKEN');
+  if (!token && !e.SLACK_CHANNEL) return undefined;
+  if (!token)
+    throw new ConfigError('SLACK_CHANNEL is set but SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_SECRET_ARN) is missing');
+  if (!e.SLACK_CHANNEL) throw new ConfigError('SLACK_BOT_TOKEN is set but SLACK_CHANNEL (a channel ID) is missing');
+  return { token, channel: e.SLACK_CHANNEL, apiUrl: e.SLACK_API_URL };
 }
 
 function alertingFrom(e: z.infer<typeof EnvSchema>): AlertingConfig {

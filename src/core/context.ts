@@ -1,3 +1,4 @@
+import { changesSkip } from './history/decide.ts';
 import type { JobSession } from './job-session.ts';
 import type { ObjectResults } from './objects.ts';
 import { truncate } from './render/escape.ts';
@@ -8,8 +9,8 @@ import { isoSeconds, parseDuration } from './time.ts';
 
 import type { Outcome } from './vocabulary.ts';
 
-/** Which sessions a destination hears about: every one, warnings and failures, or failures only. */
-export type NotifyOn = 'all' | 'problems' | 'failures';
+/** Which sessions a destination hears about: every one, warnings and failures, failures only, or changes of state. */
+export type NotifyOn = 'all' | 'problems' | 'failures' | 'changes';
 
 /** Who gets pinged: on failures only (the default), or on warnings too. */
 export type MentionOn = 'failures' | 'problems';
@@ -107,9 +108,20 @@ export function outcomeOf(notification: Notification): Outcome {
 /** Whether a session of this severity reaches a destination set to `notifyOn` ("problems": failed, warning, unknown). */
 export function meetsThreshold(severity: Severity | null, notifyOn: NotifyOn): boolean {
   if (notifyOn === 'all') return true;
+  if (notifyOn === 'changes') return changesSkip(undefined, severity === 'success' || severity === null) === undefined;
   if (severity === null) return false;
   if (notifyOn === 'failures') return severity === 'failed';
   return severityRank(severity) <= severityRank('unknown');
+}
+
+/** Why a destination set to `notifyOn` leaves this notification out, or undefined when it posts. */
+export function thresholdReason(notification: Notification, notifyOn: NotifyOn): string | undefined {
+  const severity = severityOf(notification);
+  if (notifyOn === 'changes') {
+    const success = notification.kind === 'summary' && (severity === 'success' || severity === null);
+    return changesSkip(notification.memory, success);
+  }
+  return meetsThreshold(severity, notifyOn) ? undefined : `the session is ${outcomeOf(notification)}`;
 }
 
 /** Whether a message should ping the configured on-call mention: failures always, warnings only with "problems". */

@@ -1,3 +1,4 @@
+import type { Memory } from './history/model.ts';
 import type { SessionProgress } from './job-session.ts';
 import type { ObjectResults } from './objects.ts';
 import { type ReportedFailure, type Severity, SeveritySchema } from './vocabulary.ts';
@@ -87,7 +88,20 @@ export interface SessionContext {
   readonly note?: string | null;
 }
 
-/** What a destination renders: a log summary, or a report that the log could not be read; `session` adds context. */
+/**
+ * What a destination renders: a log summary, or a report that the log could not be read; `session` adds context and
+ * `memory` what the policy's history says about this run (absent when there is none to consult).
+ */
 export type Notification =
-  | { readonly kind: 'summary'; readonly summary: Summary; readonly session?: SessionContext }
-  | { readonly kind: 'problem'; readonly problem: ProblemReport; readonly session?: SessionContext };
+  | {
+      readonly kind: 'summary';
+      readonly summary: Summary;
+      readonly session?: SessionContext;
+      readonly memory?: Memory | undefined;
+    }
+  | {
+      readonly kind: 'problem';
+      readonly problem: ProblemReport;
+      readonly session?: SessionContext;
+      readonly memory?: Memory | undefined;
+    };

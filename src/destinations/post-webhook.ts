@@ -1,11 +1,4 @@
-import {
-  type MentionOn,
-  meetsThreshold,
-  type NotifyOn,
-  outcomeOf,
-  severityOf,
-  shouldMention,
-} from '../core/context.ts';
+import { type MentionOn, type NotifyOn, shouldMention, thresholdReason } from '../core/context.ts';
 import type { Notification } from '../core/summary.ts';
 import { DeliveryError, NotifierError } from '../errors.ts';
 import { type HttpAgents, httpRequest } from '../http/client.ts';
@@ -47,8 +40,8 @@ export function chatRefusal(status: number, body: string): WebhookAnswer {
 
 /** The skip a destination reports when the notification is below its `variable` threshold, else undefined. */
 export function thresholdSkip(variable: string, notifyOn: NotifyOn, notification: Notification): Skipped | undefined {
-  if (meetsThreshold(severityOf(notification), notifyOn)) return undefined;
-  return { skipped: `${variable}=${notifyOn} and the session is ${outcomeOf(notification)}` };
+  const reason = thresholdReason(notification, notifyOn);
+  return reason === undefined ? undefined : { skipped: `${variable}=${notifyOn} and ${reason}` };
 }
 
 class WebhookStatusError extends Error {

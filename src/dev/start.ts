@@ -8,14 +8,15 @@ import { SAMPLE_SESSIONS } from './sample-sessions.ts';
 import { showJson, showPost } from './show-message.ts';
 import type { RecordedPost } from './webhook-sink.ts';
 
-const USAGE = `usage: npm start -- [--session <id> ...] [--product azure|vbr|aws|gcp] [--json] [--verbose] [--debug] | --watch [--steps <n>] [--interval <ms>]
+const USAGE = `usage: npm start -- [--session <id> ...] [--product azure|vbr|aws|gcp] [--json] [--verbose] [--debug] | --watch [--steps <n>] [--interval <ms>] | --history
 
 Without configuration, notifies about the bundled sample sessions (${[...SAMPLE_SESSIONS.keys()].join(', ')})
 through the real handler and prints what Slack and Teams would receive. --product runs another appliance family's
 emulator and samples (Backup & Replication, Backup for AWS, Backup for Google Cloud).
 With BACKUP_API_URL and credentials set, reads the real appliance; each destination is real only when its URL (or
 secret ARN) is set to a real address. --json prints one JSON document per session on stdout, everything else on stderr.
---watch runs the scheduled watcher against a growing emulator (--steps runs, --interval ms apart).`;
+--watch runs the scheduled watcher against a growing emulator (--steps runs, --interval ms apart).
+--history plays one policy's streak and recovery in Slack app mode, threaded in a local Slack emulator.`;
 
 const OPTIONS = {
   session: { type: 'string', short: 's', multiple: true },
@@ -24,6 +25,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
   debug: { type: 'boolean', default: false },
   watch: { type: 'boolean', short: 'w', default: false },
+  history: { type: 'boolean', default: false },
   steps: { type: 'string', default: '4' },
   interval: { type: 'string', default: '2000' },
   product: { type: 'string', short: 'p', default: 'azure' },
@@ -44,6 +46,11 @@ async function main(): Promise<number> {
     const { runLocalWatch } = await import('./watch.ts');
     const failures = await runLocalWatch({ steps, intervalMs, json: values.json, verbose: values.verbose });
     return failures > 0 ? 1 : 0;
+  }
+  if (values.history) {
+    // One policy's runs in Slack app mode against local emulators (src/dev/history-demo.ts).
+    const { runHistoryDemo } = await import('./history-demo.ts');
+    return (await runHistoryDemo({ verbose: values.verbose })) > 0 ? 1 : 0;
   }
   // With --json, stdout carries only JSON: every human line goes to stderr.
   const say = values.json ? (line: string) => console.error(line) : (line: string) => console.log(line);

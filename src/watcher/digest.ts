@@ -1,4 +1,5 @@
 import { listAllSessions } from '../appliance/list-sessions.ts';
+import { policyTrends } from '../core/history/trend.ts';
 import { buildDigest, type Digest } from '../core/render/digest.ts';
 import { utcSecond } from '../core/time.ts';
 import type { Deadline } from '../ports.ts';
@@ -8,13 +9,18 @@ import type { WatchDeps } from './run.ts';
 export async function runDigest(deps: WatchDeps, deadline: Deadline): Promise<Digest> {
   const nowMs = (deps.now ?? Date.now)();
   const fromMs = nowMs - 86_400_000;
+  // A week back: the per-policy lines show the success rate, streak and duration trend over 7 days.
+  const weekMs = nowMs - 7 * 86_400_000;
   const { sessions } = await listAllSessions(
     deps.lister,
-    { FromUtc: utcSecond(fromMs - deps.watch.longestRunMs), Types: deps.watch.sessionTypes },
+    { FromUtc: utcSecond(weekMs - deps.watch.longestRunMs), Types: deps.watch.sessionTypes },
     deps.watch.pageSize,
     deadline,
   );
-  const digest = buildDigest(sessions, fromMs, nowMs, deps.watch.sessionUrl);
+  const digest = {
+    ...buildDigest(sessions, fromMs, nowMs, deps.watch.sessionUrl),
+    policies: policyTrends(sessions, weekMs, nowMs),
+  };
   await Promise.all(deps.posters.map((poster) => poster.post({ kind: 'digest', digest }, deadline)));
   deps.logger.info('digest posted', { total: digest.total, failed: digest.failedCount });
   return digest;

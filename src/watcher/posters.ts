@@ -1,12 +1,13 @@
-import type { Config } from '../config/notifier.ts';
+import type { Config, SlackAppConfig } from '../config/notifier.ts';
 import { renderWatchSlack, renderWatchTeams, type WatchMessage } from '../core/render/digest.ts';
 import { postWebhook } from '../destinations/post-webhook.ts';
 import { interpretSlack } from '../destinations/slack.ts';
+import { createSlackWebApi } from '../destinations/slack-api.ts';
 import { interpretTeams } from '../destinations/teams.ts';
 import { DeliveryError } from '../errors.ts';
 import type { HttpAgents } from '../http/client.ts';
 import type { Deadline, Destination } from '../ports.ts';
-import { resolveWebhookUrl, type SecretReader } from '../secrets.ts';
+import { resolveSlackBotToken, resolveWebhookUrl, type SecretReader } from '../secrets.ts';
 
 /** Posts the watcher's own messages (digest, missed-run alerts) to one chat webhook. */
 export interface WatchPoster {
@@ -79,6 +80,29 @@ export function createWatchPosters(
   });
   return [
     config.slack && make('slack', 'SLACK_WEBHOOK', renderWatchSlack, interpretSlack),
+    config.slackApp && slackAppPoster(config.slackApp, config.httpTimeoutMs, options),
     config.teams && make('teams', 'TEAMS_WEBHOOK', renderWatchTeams, interpretTeams),
   ].filter((p) => p !== undefined);
+}
+
+/** Slack app mode: the watcher's messages go to SLACK_CHANNEL through chat.postMessage, paced like the webhook. */
+function slackAppPoster(
+  app: SlackAppConfig,
+  perAttemptTimeoutMs: number,
+  options: { secrets: SecretReader; agents?: HttpAgents; pacers?: ReadonlyMap<string, Pacer> },
+): WatchPoster {
+  const api = createSlackWebApi({
+    apiUrl: app.apiUrl,
+    token: () => resolveSlackBotToken(app.token, options.secrets),
+    agents: options.agents,
+    perAttemptTimeoutMs,
+  });
+  return {
+    name: 'slack',
+    async post(message, deadline) {
+      await options.pacers?.get('slack')?.wait('slack', deadline);
+      const { text, blocks } = renderWatchSlack(message);
+      await api.call('chat.postMessage', { channel: app.channel, text, blocks }, deadline);
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { METRICS } from '../../src/metrics.ts';
 // The packaged CloudFormation template, as `npm run package` (osls, offline, fake credentials) writes it.
 type Resource = { Type: string; Properties: Record<string, unknown>; Condition?: string };
 type Template = { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 const root = new URL('../../', import.meta.url);
 let template: Template;
@@ -75,7 +75,9 @@ describe('the packaged deployment', () => {
         'BACKUP_API_URL',
         'BACKUP_API_VERSION',
         'BACKUP_PRODUCT',
+        'DURATION_ANOMALY_FACTOR',
         'GENERIC_WEBHOOK_SECRET_ARN',
+        'HISTORY_TABLE',
         'IDEMPOTENCY_TABLE',
         'METRICS_POLICY_DIMENSION',
         'PAGERDUTY_NOTIFY_ON',
@@ -84,6 +86,8 @@ describe('the packaged deployment', () => {
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
         'SESSION_URL_TEMPLATE',
+        'SLACK_BOT_TOKEN_SECRET_ARN',
+        'SLACK_CHANNEL',
         'SLACK_MENTION_ON_FAILURE',
         'SLACK_NOTIFY_ON',
         'SLACK_WEBHOOK_SECRET_ARN',
@@ -98,7 +102,8 @@ describe('the packaged deployment', () => {
       );
       expect(() => loadConfig(resolved)).not.toThrow();
       for (const [key, value] of Object.entries(env)) {
-        if (key.endsWith('_SECRET_ARN')) expect(value).toMatch(/^arn:aws:secretsmanager:/);
+        // An unused optional secret is blank (src/config/ reads blank as unset).
+        if (key.endsWith('_SECRET_ARN') && value !== '') expect(value).toMatch(/^arn:aws:secretsmanager:/);
       }
       expect(env.IDEMPOTENCY_TABLE).toEqual({ Ref: 'IdempotencyTable' });
     });
@@ -146,13 +151,22 @@ describe('the packaged deployment', () => {
       }
     });
 
-    it('lets the role manage VPC network interfaces only when the functions are in a VPC', () => {
-      const managed = resource('IamRoleLambdaExecution').Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
+    it.each(['NotifierRole', 'WatcherRole'])('lets %s manage VPC network interfaces only in a VPC', (role) => {
+      const managed = resource(role).Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
       expect(managed['Fn::If'][0]).toBe('HasVpc');
       expect(JSON.stringify(managed['Fn::If'][1])).toContain(
         ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
       );
       expect(managed['Fn::If'][2]).toEqual({ Ref: 'AWS::NoValue' });
+    });
+  });
+
+  describe('policy history', () => {
+    it('keeps memories in the watcher table and reads the Slack bot token only when it is configured', () => {
+      const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.HISTORY_TABLE).toEqual({ Ref: 'WatcherStateTable' });
+      expect(template.Conditions?.HasSlackBotSecret).toBeDefined();
     });
   });
 
@@ -198,13 +212,20 @@ describe('the packaged deployment', () => {
       expect(asList(secretStatements[0]?.Action)).toEqual(['secretsmanager:GetSecretValue']);
       const text = JSON.stringify(secretStatements[0]?.Resource);
       for (const name of names) expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
-      expect(asList(secretStatements[0]?.Resource)).toHaveLength(names.length);
+      // The named ones, and the Slack bot token's secret behind its condition (unset in these placeholder params).
+      expect(asList(secretStatements[0]?.Resource)).toHaveLength(names.length + 1);
+      expect(text).toContain('HasSlackBotSecret');
     });
 
-    it('keeps the watcher off the queues and the notifier off the watcher’s state', () => {
+    it('keeps the watcher off the queues and the notifier off the watcher’s state but for history# items', () => {
       const touches = (role: string, what: string) => JSON.stringify(statements(role)).includes(what);
       expect(touches('WatcherRole', 'sqs:')).toBe(false);
-      expect(touches('NotifierRole', 'WatcherStateTable')).toBe(false);
+      const onWatcherTable = statements('NotifierRole').filter((s) =>
+        JSON.stringify(s.Resource).includes('WatcherStateTable'),
+      );
+      expect(onWatcherTable).toHaveLength(1);
+      expect(onWatcherTable[0]?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      expect(JSON.stringify(onWatcherTable[0]?.Condition)).toContain('history#*');
     });
 
     it.each(ROLES)('%s may read and write delivery records in their own table only', (role) => {
@@ -355,6 +376,11 @@ describe('the packaged deployment', () => {
           JSON.stringify(st.Resource) === JSON.stringify(getAtt('WatcherStateTable')),
       );
       expect(dynamo).toEqual([
+        expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          Resource: getAtt('WatcherStateTable'),
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['history#*'] } },
+        }),
         expect.objectContaining({
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
           Resource: getAtt('WatcherStateTable'),

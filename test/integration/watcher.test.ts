@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApplianceEmulator, startApplianceEmulator } from '../../src/dev/appliance-emulator.ts';
+import { startSlackEmulator } from '../../src/dev/slack-emulator.ts';
 import { type WatchSampleSpec, watchSample } from '../../src/dev/watch-samples.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -442,8 +443,31 @@ describe('scheduled watcher', () => {
       expect(body).toContain('<https://backup.example.com/#/sessions/g2|Nightly-Azure-VMs — session g2>');
       expect(body).not.toContain('g4');
       expect(body).toContain('longest: 3h (Long-Archive, session g5)');
+      expect(body).toContain('*Policies, last 7 days*');
+      expect(body).toContain('• *Nightly-Azure-VMs*: 1/3 succeeded (33%) · ✅ 1 success · ▁▁▁');
       const card = digestHarness.sink.postsTo('teams')[0]?.body ?? '';
       expect(card).toContain('[Nightly-Azure-VMs — session g2](https://backup.example.com/#/sessions/g2)');
+    });
+
+    it('posts the digest to SLACK_CHANNEL through the Web API in Slack app mode', async () => {
+      const slack = await startSlackEmulator({ token: 'xoxb-watcher-digest-token-1', channels: ['C0DIGEST01'] });
+      try {
+        const h = await startWatch({
+          DIGEST_CRON: 'cron(0 7 * * ? *)',
+          // Blank counts as unset: Slack goes through the app only.
+          SLACK_WEBHOOK_URL: '',
+          SLACK_BOT_TOKEN: 'xoxb-watcher-digest-token-1',
+          SLACK_CHANNEL: 'C0DIGEST01',
+          SLACK_API_URL: slack.url,
+        });
+        h.add(finished('d1', 60, 'Success'));
+        await h.digest();
+        expect(slack.messages('C0DIGEST01').map((m) => m.text)).toEqual([
+          expect.stringContaining('1 session in the last 24 h'),
+        ]);
+      } finally {
+        await slack.close();
+      }
     });
   });
 });

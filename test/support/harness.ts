@@ -7,9 +7,7 @@ import {
 } from '../../src/dev/appliance-emulator.ts';
 import { startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { Metrics } from '../../src/metrics.ts';
 import { createRuntime } from '../../src/runtime.ts';
-import type { SecretReader } from '../../src/secrets.ts';
 import { createHandler } from '../../src/triggers/router.ts';
 import { lambdaContext } from './lambda-context.ts';
 
@@ -36,7 +34,7 @@ type EnvOverrides = Record<string, string | undefined>;
 export async function startHarness(
   envOrFactory: EnvOverrides | ((sink: WebhookSink) => EnvOverrides) = {},
   emulatorOptions: ApplianceEmulatorOptions = {},
-  overrides: { secrets?: SecretReader; metrics?: Metrics } = {},
+  overrides: Parameters<typeof createRuntime>[1] = {},
 ): Promise<Harness> {
   const emulator = await startApplianceEmulator({
     users: [{ username: USERNAME, password: PASSWORD }],

@@ -1,3 +1,4 @@
+import { MAX_DIGEST_POLICIES, type PolicyTrend, trendLine } from '../history/trend.ts';
 import type { JobSession } from '../job-session.ts';
 import { normalizeStatus } from '../status.ts';
 import type { Severity } from '../summary.ts';
@@ -28,6 +29,8 @@ export interface Digest {
   readonly failedCount: number;
   readonly totalDurationMs: number;
   readonly longest: { readonly ms: number; readonly sessionId: string; readonly policyName: string } | null;
+  /** Per-policy lines over the last 7 days (success rate, streak, duration trend), worst first; absent when not built. */
+  readonly policies?: readonly PolicyTrend[];
 }
 
 /** A digest lists at most this many failures; the rest are counted. */
@@ -176,7 +179,20 @@ export function renderWatchSlack(message: WatchMessage): SlackMessage {
       text: { type: 'mrkdwn', text: `*Failures (${digest.failedCount})*\n${lines.join('\n')}` },
     });
   }
+  const policies = policyLines(digest, (name) => `*${escapeSlackText(truncateLabel(name))}*`);
+  if (policies)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Policies, last 7 days*\n${policies}` } });
   return { text: sanitizeSlackPlainText(`${facts.title}: ${facts.counts}`), blocks };
+}
+
+/** The per-policy lines, the first MAX_DIGEST_POLICIES (each under ~200 characters) and a count of the rest. */
+function policyLines(digest: Digest, name: (policyName: string) => string): string | undefined {
+  const policies = digest.policies ?? [];
+  if (policies.length === 0) return undefined;
+  const lines = policies.slice(0, MAX_DIGEST_POLICIES).map((t) => `• ${name(t.policyName)}: ${trendLine(t)}`);
+  const more = policies.length - MAX_DIGEST_POLICIES;
+  if (more > 0) lines.push(`…and ${more} more ${more === 1 ? 'policy' : 'policies'}`);
+  return lines.join('\n');
 }
 
 /** The Teams (Adaptive Card) message for a digest, a missed-run alert or its resolve. */
@@ -219,6 +235,11 @@ export function renderWatchTeams(message: WatchMessage): TeamsMessage {
     const more = digest.failedCount - digest.failures.length;
     if (more > 0) lines.push(`- …and ${more} more`);
     body.push({ type: 'TextBlock', text: lines.join('\n'), wrap: true });
+  }
+  const policies = policyLines(digest, (name) => `**${escapeTeamsText(truncateLabel(name))}**`);
+  if (policies) {
+    body.push({ type: 'TextBlock', text: 'Policies, last 7 days', wrap: true, weight: 'Bolder' });
+    body.push({ type: 'TextBlock', text: policies.replaceAll('• ', '- '), wrap: true });
   }
   return cardMessage(body);
 }

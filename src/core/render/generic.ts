@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { headlineOf, outcomeOf, sessionTimes, severityOf } from '../context.ts';
+import { historyReport } from '../history/report.ts';
 import { describeObjects } from '../objects.ts';
 import type { Notification } from '../summary.ts';
 import { OutcomeSchema, ReportedFailureSchema } from '../vocabulary.ts';
@@ -80,6 +81,20 @@ export const GenericWebhookSchema = z.object({
     }),
   ),
   note: z.optional(z.string()),
+  /** What the policy's memory says about this run; null when it has no history yet (or it could not be read). */
+  history: z.optional(
+    z.nullable(
+      z.object({
+        streak: z.nullable(z.object({ kind: z.enum(['failure', 'warning']), count: z.number(), since: z.string() })),
+        lastSuccessAt: nullableString,
+        durationBaseline: z.nullable(
+          z.object({ medianMs: z.number(), runs: z.number(), ratio: z.number(), unusual: z.boolean() }),
+        ),
+        recoveredAfter: z.nullable(z.object({ runs: z.number(), durationMs: z.number() })),
+        lines: z.array(z.string()),
+      }),
+    ),
+  ),
 });
 export type GenericWebhookBody = z.infer<typeof GenericWebhookSchema>;
 
@@ -124,6 +139,7 @@ export function renderGeneric(notification: Notification, appliance: string): Ge
     problems: (summary?.problems ?? []).map(({ severity, status, message, at }) => ({ severity, status, message, at })),
     readError: problem ? { failure: problem.failure, statusCode: problem.statusCode, detail: problem.detail } : null,
     source: { appliance, notifier: 'job-session-notifier' },
+    history: historyReport(notification.memory),
     ...sessionExtras(notification),
   };
 }

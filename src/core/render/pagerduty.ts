@@ -1,4 +1,5 @@
 import { headlineOf, jobName, outcomeOf, sessionTimes, severityOf } from '../context.ts';
+import { historyReport } from '../history/report.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification } from '../summary.ts';
 import { formatDuration } from '../time.ts';
@@ -115,6 +116,7 @@ function details(
   endedAt: string | null,
 ): Record<string, unknown> {
   const session = notification.session;
+  const history = historyReport(notification.memory);
   const common = {
     job: jobName(notification),
     outcome: outcomeOf(notification),
@@ -122,6 +124,7 @@ function details(
     session_type: session?.type ?? null,
     started_at: startedAt,
     ended_at: endedAt,
+    ...(history ? { history } : {}),
   };
   if (notification.kind === 'problem') {
     const { problem } = notification;

@@ -1,4 +1,5 @@
 import { headlineOf, sessionTimes, severityOf } from '../context.ts';
+import { memoryLines } from '../history/lines.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Summary } from '../summary.ts';
@@ -93,6 +94,12 @@ export function slackLocalTime(iso: string): string {
   return `<!date^${unix}^{date_short_pretty} at {time}|${formatUtcTime(iso)}>`;
 }
 
+/** What the policy's memory says, as one context block (times in each reader's zone); none without history. */
+function memoryBlock(notification: Notification): SlackBlock[] {
+  const lines = memoryLines(notification.memory, slackLocalTime);
+  return lines.length === 0 ? [] : [{ type: 'context', elements: [mrkdwn(lines.join('\n'))] }];
+}
+
 function timesLine(notification: Notification): SlackBlock | undefined {
   const { startedAt, endedAt } = sessionTimes(notification);
   const parts = [
@@ -148,7 +155,7 @@ function renderSummary(notification: Notification, summary: Summary, mention: st
     mrkdwn(`*Duration*\n${durationMs === null ? 'unknown' : formatDuration(durationMs)}`),
   ];
   if (context?.status) fields.push(mrkdwn(`*Appliance status*\n${fitSlack(context.status, 100)}`));
-  const base: SlackBlock[] = [header(headline)];
+  const base: SlackBlock[] = [header(headline), ...memoryBlock(notification)];
   // The mention is trusted config (validated by the config), placed outside every escaped text.
   if (mention) base.push({ type: 'section', text: mrkdwn(`🔔 ${mention} please take a look.`) });
   base.push({ type: 'section', fields });
@@ -244,6 +251,7 @@ function renderProblem(notification: Notification, problem: ProblemReport): Slac
     text: fitSlack(`${title}: ${problem.detail}`, SLACK_LIMITS.fallbackText),
     blocks: [
       header(title),
+      ...memoryBlock(notification),
       { type: 'section', text: mrkdwn(detail) },
       { type: 'section', fields },
       ...(link ? [link] : []),

@@ -1,4 +1,5 @@
 import { headlineOf, sessionTimes, severityOf } from '../context.ts';
+import { memoryLines } from '../history/lines.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Severity, Summary } from '../summary.ts';
@@ -152,6 +153,17 @@ export function teamsLocalTime(iso: string): string {
   return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
 }
 
+/** What the policy's memory says (streak, recovery, unusual duration), times in each reader's zone; none without history. */
+function memoryBlocks(notification: Notification): CardElement[] {
+  return memoryLines(notification.memory, teamsLocalTime).map((text) => ({
+    type: 'TextBlock',
+    text,
+    wrap: true,
+    weight: 'Bolder',
+    spacing: 'Small',
+  }));
+}
+
 function timeBlocks(notification: Notification): CardElement[] {
   const { startedAt, endedAt } = sessionTimes(notification);
   if (startedAt === null && endedAt === null) return [];
@@ -199,6 +211,7 @@ function summaryBody(
   }
   const headlineText = fitTeams(headlineOf(notification), 400);
   const body: CardElement[] = [headline(headlineText, severity ? COLORS[severity] : 'Warning')];
+  body.push(...memoryBlocks(notification));
   // The mention is trusted config (validated by the config), inserted outside every escaped text.
   if (mention) body.push({ type: 'TextBlock', text: `🔔 ${atText(mention)} please take a look.`, wrap: true });
   body.push({ type: 'FactSet', facts }, ...timeBlocks(notification));
@@ -243,6 +256,7 @@ function problemBody(notification: Notification, problem: ProblemReport): CardEl
   if (notification.session?.policyName) facts.unshift(jobFact(notification.session));
   return [
     headline(fitTeams(headlineOf(notification), 400), 'Attention'),
+    ...memoryBlocks(notification),
     { type: 'TextBlock', text: fitTeams(problem.detail, 2_000), wrap: true },
     { type: 'FactSet', facts },
   ];
