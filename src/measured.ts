@@ -38,5 +38,7 @@ export function measuredSource(source: SessionLogSource, metrics: Metrics): Sess
       }
     },
     ...(source.getSession ? { getSession: source.getSession.bind(source) } : {}),
+    ...(source.getObjectResults ? { getObjectResults: source.getObjectResults.bind(source) } : {}),
+    ...(source.note === undefined ? {} : { note: source.note }),
   };
 }

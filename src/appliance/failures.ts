@@ -52,10 +52,11 @@ export function problemText(reply: Reply): string {
           .map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join('; ') : String(messages)}`)
           .at(0)
       : undefined;
-  // Trailing periods dropped: the text is spliced mid-sentence.
+  // Trailing periods dropped (the text is spliced mid-sentence); a detail that repeats the title is said once.
   const parts = [quoteServerText(title), quoteServerText(detail), quoteServerText(firstError)]
     .filter((p) => p !== undefined)
-    .map((p) => p.replace(/\.+$/, ''));
+    .map((p) => p.replace(/\.+$/, ''))
+    .filter((p, i, all) => all.indexOf(p) === i);
   return parts.length === 0 ? '' : `: ${parts.join(' — ')}`;
 }
 

@@ -124,7 +124,9 @@ describe('the packaged deployment', () => {
         .Variables;
       expect(env.BACKUP_PRODUCT).toBe('azure');
       expect(env.BACKUP_API_VERSION).toBe('');
-      expect(loadConfig({ ...env, IDEMPOTENCY_TABLE: 'table', BACKUP_PRODUCT: 'vbr' }).api).toMatchObject({
+      expect(
+        loadConfig({ ...env, IDEMPOTENCY_TABLE: 'table', HISTORY_TABLE: 'table', BACKUP_PRODUCT: 'vbr' }).api,
+      ).toMatchObject({
         product: 'vbr',
         version: '1.2-rev1',
       });

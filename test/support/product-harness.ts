@@ -68,7 +68,11 @@ export function productHarnessPerTest(): (
       sink,
       output,
       invoke: (event, budgetMs = 15_000) => handler(event, lambdaContext(budgetMs, `req-${++count}`)),
-      posted: () => JSON.stringify([...sink.postsTo('slack'), ...sink.postsTo('teams')].map((p) => p.json)),
+      // As a reader sees it: Slack's invisible word joiners and Teams' markdown backslashes removed.
+      posted: () =>
+        JSON.stringify([...sink.postsTo('slack'), ...sink.postsTo('teams')].map((p) => p.json))
+          .replaceAll('\u2060', '')
+          .replace(/\\\\(?=[_*~`[\]()#>+\-.!{}])/g, ''),
     };
   };
 }
