@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         {
           SLACK_BOT_TOKEN: TOKEN,
           SLACK_CHANNEL: 'C0123ABCDEF',
-          SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x',
+          SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdefghijklmnopqrstuvwx',
         },
         /either SLACK_WEBHOOK_URL\(_SECRET_ARN\) or SLACK_BOT_TOKEN/,
       ],
@@ -83,7 +83,7 @@ describe('loadConfig', () => {
       const config = loadConfig({
         ...BASE,
         GENERIC_WEBHOOK_URL: 'https://hooks.example.com/x',
-        SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x',
+        SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdefghijklmnopqrstuvwx',
         SLACK_NOTIFY_ON: 'changes',
         GENERIC_NOTIFY_ON: 'changes',
       });
