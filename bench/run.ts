@@ -110,8 +110,10 @@ async function main(): Promise<void> {
     SLACK_WEBHOOK_URL: sink.urlFor('slack'),
     TEAMS_WEBHOOK_URL: sink.urlFor('teams'),
   };
-  // The deployed shape: every secret in Secrets Manager, deliveries recorded in DynamoDB; each hop delayed LATENCY_MS.
+  // The deployed shape: every secret in Secrets Manager, deliveries recorded in DynamoDB, the Lambda's function name
+  // set (so the entry starts its build at import, as in the init phase); each hop delayed LATENCY_MS.
   const deployed = {
+    AWS_LAMBDA_FUNCTION_NAME: 'bench-notifier',
     BACKUP_API_URL: proxies.appliance.url,
     BACKUP_API_SECRET_ARN: arn('appliance'),
     SLACK_WEBHOOK_SECRET_ARN: arn('slack'),
