@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApplianceClientOptions, type Credentials, createApplianceClient } from '../../src/appliance/client.ts';
 import type { LogItem } from '../../src/core/session-log.ts';
+import { deadlineIn } from '../../src/deadline.ts';
 import {
   type ApplianceEmulator,
   type ApplianceEmulatorOptions,
@@ -16,8 +17,9 @@ import { generatedSample, sampleLog } from '../../src/dev/sample-sessions.ts';
 import { SourceApiError } from '../../src/errors.ts';
 import { createAgents, type HttpAgents } from '../../src/http/client.ts';
 import { errorChain } from '../../src/http/retry.ts';
-import type { Deadline, LogSink } from '../../src/ports.ts';
+import type { LogSink } from '../../src/ports.ts';
 import { recordingLog } from '../support/log.ts';
+import { rejection } from '../support/rejection.ts';
 
 const USERNAME = 'notifier';
 const PASSWORD = 's3cret-Passw0rd!';
@@ -39,19 +41,7 @@ function collect(): LogSink<Collected> {
   return { add: (item) => void items.push(item), finish: (jobSessionId) => ({ jobSessionId, items }) };
 }
 
-function deadlineIn(ms: number): Deadline {
-  const end = Date.now() + ms;
-  return { remainingMs: () => end - Date.now() };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SourceApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof SourceApiError)) throw new Error(`expected a SourceApiError, got ${String(error)}`);
-  return error;
-}
+const failureOf = (promise: Promise<unknown>): Promise<SourceApiError> => rejection(promise, SourceApiError);
 
 const agentSets: HttpAgents[] = [];
 let emulator: ApplianceEmulator | undefined;

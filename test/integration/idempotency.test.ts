@@ -16,6 +16,7 @@ import type { Destination } from '../../src/ports.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { recordingLog } from '../support/log.ts';
+import { rejection } from '../support/rejection.ts';
 
 let dynamo: LocalDynamo;
 let tableCount = 0;
@@ -340,11 +341,10 @@ describe('withIdempotency', () => {
     const store = createDynamoDeliveryStore('no-such-table', { client: dynamo.client });
     const idempotent = withIdempotency(destination, store, logger);
 
-    const error = await idempotent.post(summary('8', 'success'), deadlineIn(5_000)).catch((e: unknown) => e);
+    const error = await rejection(idempotent.post(summary('8', 'success'), deadlineIn(5_000)), DeliveryError);
 
-    expect(error).toBeInstanceOf(DeliveryError);
-    expect((error as DeliveryError).retryable).toBe(true);
-    expect((error as Error).message).toMatch(/delivery record store failed .*ResourceNotFound.*nothing was posted/);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/delivery record store failed .*ResourceNotFound.*nothing was posted/);
     expect(destination.calls).toHaveLength(0);
     expect(lines).toHaveLength(0);
   });

@@ -4,6 +4,7 @@ import { startWebhookSink } from '../../src/dev/webhook-sink.ts';
 import { SecretError } from '../../src/errors.ts';
 import { type Harness, PASSWORD, startHarness, USERNAME } from '../support/harness.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
+import { rejection } from '../support/rejection.ts';
 import { startSecretsManager } from '../support/secrets-manager-server.ts';
 
 const APPLIANCE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/appliance-AbCdEf';
@@ -142,27 +143,19 @@ describe('credentials and webhooks from AWS Secrets Manager', () => {
       [SLACK_ARN]: slackUrl,
     }));
 
-    const error = await h.invoke({ sessionId: '38' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(h.invoke({ sessionId: '38' }), SecretError);
 
-    expect(error).toBeInstanceOf(SecretError);
-    expect((error as Error).message).toContain('BACKUP_API_SECRET_ARN');
-    expect((error as Error).message).not.toContain('hunter2-value');
+    expect(error.message).toContain('BACKUP_API_SECRET_ARN');
+    expect(error.message).not.toContain('hunter2-value');
     expect(h.sink.posts).toHaveLength(0);
   });
 
   it('fails naming the secret ARN when it does not exist, and reads it again on the next invocation', async () => {
     const h = await startWithSecrets(() => ({}));
 
-    const first = await h.invoke({ sessionId: '38' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const first = await rejection(h.invoke({ sessionId: '38' }), SecretError);
 
-    expect(first).toBeInstanceOf(SecretError);
-    expect((first as Error).message).toContain(APPLIANCE_ARN);
+    expect(first.message).toContain(APPLIANCE_ARN);
     await h.invoke({ sessionId: '38' }).catch(() => undefined);
     expect(secretsManager?.calls.filter((c) => c.includes(APPLIANCE_ARN)).length).toBeGreaterThanOrEqual(2);
   });
@@ -203,10 +196,9 @@ describe('TLS opt-out', () => {
     it('fails naming the variable, not the value, when the secret holds something else', async () => {
       const h = await startWithRoutingKey('{"routing_key":"R0uting0Key0FromSecret0123456789"}');
 
-      const error = await h.invoke({ sessionId: '77' }).catch((e: unknown) => e);
+      const error = await rejection(h.invoke({ sessionId: '77' }));
 
-      expect(error).toBeInstanceOf(Error);
-      expect((error as Error).message).toContain('PAGERDUTY_ROUTING_KEY_SECRET_ARN');
+      expect(error.message).toContain('PAGERDUTY_ROUTING_KEY_SECRET_ARN');
       expect((error as Error).message).not.toContain(KEY);
       expect(h.output.join('')).not.toContain(KEY);
     });

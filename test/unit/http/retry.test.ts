@@ -10,6 +10,7 @@ import {
   tlsCertificateErrorCode,
   withRetry,
 } from '../../../src/http/retry.ts';
+import { rejection } from '../../support/rejection.ts';
 
 const NOW = Date.parse('2026-01-10T12:00:00Z');
 
@@ -203,7 +204,7 @@ describe('http-retry', () => {
         },
         options(time, { maxAttempts: 4 }),
       );
-      const thrown = await run.catch((error: unknown) => error);
+      const thrown = await rejection(run);
       expect(errors).toHaveLength(4);
       expect(thrown).toBe(errors[3]);
     });
