@@ -20,6 +20,8 @@ const result = await build({
   // The nodejs22.x runtime ships AWS SDK v3; bundling it would add megabytes for clients loaded only on demand.
   external: ['@aws-sdk/*'],
   legalComments: 'none',
+  // Node reads ES modules as UTF-8: message text (emoji, dashes) ships as is instead of as \u escapes.
+  charset: 'utf8',
   metafile: true,
   logLevel: 'warning',
 });
