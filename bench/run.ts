@@ -29,7 +29,7 @@ const root = new URL('..', import.meta.url).pathname;
 const out = `${root}bench/.out`;
 const USER = { username: 'bench', password: 'bench-Passw0rd-27182' };
 const BIG = smoke ? 1_000 : 100_000;
-const LATENCY_MS = 20;
+const LATENCY_MS = 50;
 // Fake credentials for the local DynamoDB and Secrets Manager; the SDK's Node 20 notice is noise here.
 Object.assign(process.env, {
   AWS_REGION: 'us-east-1',
