@@ -5,24 +5,27 @@ import type { Notification, ProblemReport, ProblemStep, SessionContext, Summary 
 import { formatDuration, formatUtcTime } from '../time.ts';
 import { escapeSlackText, escapeToFit, sanitizeSlackPlainText, truncate } from './escape.ts';
 
-/** A Slack text object; mrkdwn text must already be escaped. */
-export interface SlackText {
-  readonly type: 'plain_text' | 'mrkdwn';
+/** A Slack plain-text object (headers and buttons take only these). */
+export interface SlackPlainText {
+  readonly type: 'plain_text';
   readonly text: string;
   readonly emoji?: boolean;
 }
 
+/** A Slack text object; mrkdwn text must already be escaped. */
+export type SlackText = SlackPlainText | { readonly type: 'mrkdwn'; readonly text: string };
+
 /** A link button (Block Kit `button` with a `url`): opens the session in the appliance console. */
 export interface SlackLinkButton {
   readonly type: 'button';
-  readonly text: SlackText;
+  readonly text: SlackPlainText;
   readonly url: string;
   readonly action_id: string;
 }
 
 /** The Block Kit blocks this renderer emits (a subset of Slack's). */
 export type SlackBlock =
-  | { readonly type: 'header'; readonly text: SlackText }
+  | { readonly type: 'header'; readonly text: SlackPlainText }
   | { readonly type: 'section'; readonly text: SlackText }
   | { readonly type: 'section'; readonly fields: readonly SlackText[] }
   | { readonly type: 'context'; readonly elements: readonly SlackText[] }
