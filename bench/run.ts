@@ -5,18 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
-import { generateLogItems, SAMPLE_SESSIONS, sampleFromLog, sampleLog } from '../src/dev/sample-sessions.ts';
-import { startWebhookSink } from '../src/dev/webhook-sink.ts';
-import { startLocalDynamo } from '../test/support/dynamodb-local.ts';
-import { startSecretsManager } from '../test/support/secrets-manager-server.ts';
 import { type BenchArgs, parseBenchArgs } from './args.ts';
 import { benchHistory } from './history.ts';
-import { bigLog, coldLoad, cpuPerNotification, roundTrips, type Setup } from './measure.ts';
-import { bundleSizes, printTable, type Results, writeReadme } from './report.ts';
-import { findRuntimes } from './runtimes.ts';
+import { bigLog, coldLoad, cpuPerNotification, roundTrips } from './measure.ts';
+import { bundleSizes, printTable, type Results, type RuntimeResults, writeReadme } from './report.ts';
+import { findRuntimes, type NodeRuntime } from './runtimes.ts';
+import { startServers } from './servers.ts';
 import { round } from './stats.ts';
-import { startRecordingProxy, type Trip } from './trips.ts';
 import { measureWatcherLag } from './watcher-lag.ts';
 
 const parsed = parseBenchArgs(process.argv.slice(2));
@@ -28,9 +23,8 @@ const args: BenchArgs = parsed;
 const { smoke } = args;
 const root = new URL('..', import.meta.url).pathname;
 const out = `${root}bench/.out`;
-const USER = { username: 'bench', password: 'bench-Passw0rd-27182' };
 const BIG = smoke ? 1_000 : 100_000;
-const LATENCY_MS = 20;
+const LATENCY_MS = 50;
 // Fake credentials for the local DynamoDB and Secrets Manager; the SDK's Node 20 notice is noise here.
 Object.assign(process.env, {
   AWS_REGION: 'us-east-1',
@@ -62,93 +56,11 @@ async function main(): Promise<void> {
   const { runtimes, skipped } = findRuntimes(args.node22, `${out}/node22`, true);
   if (skipped) log(skipped);
 
-  // Copies of the seed session (77) under fresh IDs: each measured notification is for a session not seen before.
-  const seedItems = sampleLog('77').log ?? [];
-  const copies = Array.from({ length: 600 }, (_, i) =>
-    sampleFromLog(String(770_000 + i), 'Nightly-Azure-VMs', seedItems.length, () => seedItems),
-  );
-  let next = 0;
-  const bigItems = Array.from(generateLogItems(BIG, BIG));
-  const emulator = await startApplianceEmulator({
-    users: [USER],
-    staticTokens: ['bench-static-token'],
-    sessions: [
-      ...SAMPLE_SESSIONS.values(),
-      sampleFromLog(`${BIG}`, 'Large-Estate-VMs', BIG, () => bigItems),
-      ...copies,
-    ],
-    cacheLogBodies: true,
-  });
-  const sink = await startWebhookSink();
-  const dynamo = await startLocalDynamo();
-  await dynamo.createTable('bench-deliveries');
-  const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-${name}`;
-  const trips: Trip[] = [];
-  const proxies = {
-    appliance: await startRecordingProxy('appliance', emulator.url, LATENCY_MS, trips),
-    sink: await startRecordingProxy('sink', sink.url, LATENCY_MS, trips),
-    dynamodb: await startRecordingProxy('dynamodb', dynamo.endpoint, LATENCY_MS, trips),
-  };
-  const secrets = await startSecretsManager({
-    [arn('appliance')]: JSON.stringify(USER),
-    [arn('slack')]: proxies.sink.url + new URL(sink.urlFor('slack')).pathname,
-    [arn('teams')]: proxies.sink.url + new URL(sink.urlFor('teams')).pathname,
-  });
-  const secretsProxy = await startRecordingProxy('secrets', secrets.url, LATENCY_MS, trips);
-  // Each big body is serialised once up front, so the measured runs time the reader, not the emulator's JSON work.
-  await (
-    await fetch(`${emulator.url}/api/v1/jobSessions/${BIG}/log`, {
-      headers: { authorization: 'Bearer bench-static-token' },
-    })
-  ).arrayBuffer();
-
-  const failures: string[] = [];
-  const setup: Setup = { emulator, sink, failures, freshSession: () => String(770_000 + (next++ % copies.length)) };
-  const direct = {
-    BACKUP_API_URL: emulator.url,
-    BACKUP_API_USERNAME: USER.username,
-    BACKUP_API_PASSWORD: USER.password,
-    SLACK_WEBHOOK_URL: sink.urlFor('slack'),
-    TEAMS_WEBHOOK_URL: sink.urlFor('teams'),
-  };
-  // The deployed shape: every secret in Secrets Manager, deliveries recorded in DynamoDB; each hop delayed LATENCY_MS.
-  const deployed = {
-    BACKUP_API_URL: proxies.appliance.url,
-    BACKUP_API_SECRET_ARN: arn('appliance'),
-    SLACK_WEBHOOK_SECRET_ARN: arn('slack'),
-    TEAMS_WEBHOOK_SECRET_ARN: arn('teams'),
-    IDEMPOTENCY_TABLE: 'bench-deliveries',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsProxy.url,
-    AWS_ENDPOINT_URL_DYNAMODB: proxies.dynamodb.url,
-  };
-  const local = {
-    ...direct,
-    BACKUP_API_URL: proxies.appliance.url,
-    SLACK_WEBHOOK_URL: proxies.sink.url + new URL(sink.urlFor('slack')).pathname,
-    TEAMS_WEBHOOK_URL: proxies.sink.url + new URL(sink.urlFor('teams')).pathname,
-  };
+  const servers = await startServers(BIG, LATENCY_MS);
+  const { failures } = servers;
 
   const perRuntime: Results['runtimes'] = {};
-  for (const runtime of runtimes) {
-    log(`${runtime.name} (${runtime.version}): cold load, ${args.rounds} round(s)`);
-    const coldLoadResult = await coldLoad(runtime, entries, files, args.rounds);
-    log(`${runtime.name}: CPU per warm notification vs the bare client`);
-    const cpu = await cpuPerNotification(setup, runtime, entries.notifier, direct, smoke ? 1 : 30);
-    log(`${runtime.name}: ${BIG.toLocaleString('en')}-entry log vs read-and-discard`);
-    const big = await bigLog(setup, runtime, entries.notifier, direct, `${BIG}`, smoke ? 1 : 3);
-    log(`${runtime.name}: sequential round trips (each hop delayed ${LATENCY_MS} ms)`);
-    const trip = {
-      passwordInMemory: await roundTrips(setup, runtime, entries.notifier, local, trips),
-      deployed: await roundTrips(setup, runtime, entries.notifier, deployed, trips),
-    };
-    perRuntime[runtime.name] = {
-      version: runtime.version,
-      coldLoad: coldLoadResult,
-      cpu,
-      bigLog: big,
-      roundTrips: trip,
-    };
-  }
+  for (const runtime of runtimes) perRuntime[runtime.name] = await measureRuntime(runtime, servers, entries, files);
   checkCounts(perRuntime, failures);
 
   log('watcher lag (emulated clock, real watcher code, this Node only)');
@@ -165,14 +77,7 @@ async function main(): Promise<void> {
   const history =
     own &&
     (await benchHistory({ rounds: smoke ? 1 : 11, module: entries.notifier, runtime: own, latencyMs: LATENCY_MS }));
-  await Promise.all([
-    emulator.close(),
-    sink.close(),
-    secrets.close(),
-    dynamo.close(),
-    secretsProxy.close(),
-    ...Object.values(proxies).map((p) => p.close()),
-  ]);
+  await servers.close();
 
   const results: Results & { readonly history: typeof history } = {
     date: new Date().toISOString(),
@@ -208,6 +113,27 @@ async function main(): Promise<void> {
     console.error(`\nbench failed:\n  ${failures.join('\n  ')}`);
     process.exit(1);
   }
+}
+
+/** Every per-runtime figure under `runtime`, each beside its floor. */
+async function measureRuntime(
+  runtime: NodeRuntime,
+  { setup, env, trips }: Awaited<ReturnType<typeof startServers>>,
+  entries: { notifier: string; watcher: string },
+  files: { warm: string; empty: string },
+): Promise<RuntimeResults> {
+  log(`${runtime.name} (${runtime.version}): cold load, ${args.rounds} round(s)`);
+  const coldLoadResult = await coldLoad(runtime, entries, files, args.rounds);
+  log(`${runtime.name}: CPU per warm notification vs the bare client`);
+  const cpu = await cpuPerNotification(setup, runtime, entries.notifier, env.direct, smoke ? 1 : 30);
+  log(`${runtime.name}: ${BIG.toLocaleString('en')}-entry log vs read-and-discard`);
+  const big = await bigLog(setup, runtime, entries.notifier, env.direct, `${BIG}`, smoke ? 1 : 3);
+  log(`${runtime.name}: sequential round trips (each hop delayed ${LATENCY_MS} ms)`);
+  const roundTripsResult = {
+    passwordInMemory: await roundTrips(setup, runtime, entries.notifier, env.local, trips),
+    deployed: await roundTrips(setup, runtime, entries.notifier, env.deployed, trips),
+  };
+  return { version: runtime.version, coldLoad: coldLoadResult, cpu, bigLog: big, roundTrips: roundTripsResult };
 }
 
 /** Request totals that are wrong whatever the timing: a second token, log, session or per-object read, a missing post. */

@@ -7,6 +7,7 @@ import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
 import { watchSample } from '../src/dev/watch-samples.ts';
 import { startWebhookSink } from '../src/dev/webhook-sink.ts';
 import { createLogger } from '../src/logger.ts';
+import { createMetrics } from '../src/metrics.ts';
 import { createWatcherHandler, createWatcherRuntime } from '../src/watcher/runtime.ts';
 
 const USER = { username: 'watcher', password: 'watcher-Passw0rd-2718' };
@@ -79,7 +80,11 @@ export async function measureWatcherLag(schedule: string, everyMs: number, runs:
         SLACK_WEBHOOK_URL: sink.urlFor('slack'),
         WATCH_SCHEDULE: schedule,
       },
-      { logger: createLogger({ logLevel: 'SILENT' }), now: () => tick.fakeMs + (Date.now() - tick.realMs) },
+      {
+        logger: createLogger({ logLevel: 'SILENT' }),
+        metrics: createMetrics({ disabled: true }),
+        now: () => tick.fakeMs + (Date.now() - tick.realMs),
+      },
     ),
   );
   const idleLists: number[] = [];

@@ -1,5 +1,5 @@
 // Bundles the Lambda entry into one minified ESM file (plus lazily loaded chunks) in dist/, and reports its size.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { build } from 'esbuild';
 
@@ -20,6 +20,8 @@ const result = await build({
   // The nodejs22.x runtime ships AWS SDK v3; bundling it would add megabytes for clients loaded only on demand.
   external: ['@aws-sdk/*'],
   legalComments: 'none',
+  // Node reads ES modules as UTF-8: message text (emoji, dashes) ships as is instead of as \u escapes.
+  charset: 'utf8',
   metafile: true,
   logLevel: 'warning',
 });
@@ -34,6 +36,19 @@ if (needsRequire.length > 0) {
     `build: ${needsRequire.join(', ')} call require(); bundle that dependency as ESM or add a require banner`,
   );
   process.exit(1);
+}
+
+// esbuild makes every entry import the chunk of its own helpers for side effects, though that chunk has none (no
+// source inputs, no imports: only helper definitions). Dropping that bare import leaves each entry one module with no
+// static imports, so a cold import parses that file alone; the lazily loaded chunks still import the helpers.
+const helperChunks = Object.entries(result.metafile.outputs)
+  .filter(([, o]) => Object.keys(o.inputs).length === 0 && o.imports.length === 0 && o.entryPoint === undefined)
+  .map(([file]) => file.slice(file.lastIndexOf('/') + 1));
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  if (output.entryPoint === undefined) continue;
+  const text = readFileSync(file, 'utf8');
+  const trimmed = helperChunks.reduce((t, chunk) => t.replace(`import"./${chunk}";`, ''), text);
+  if (trimmed !== text) writeFileSync(file, trimmed);
 }
 
 let total = 0;

@@ -8,7 +8,8 @@ export class NotifierError extends Error {
 
   constructor(code: string, message: string, options: ErrorOptions & { retryable?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    // Named by hand in every class: the minified bundle renames classes, and Lambda reports error.name.
+    this.name = 'NotifierError';
     this.code = code;
     this.retryable = options.retryable ?? false;
   }
@@ -18,6 +19,7 @@ export class NotifierError extends Error {
 export class ConfigError extends NotifierError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('CONFIG_INVALID', message, options);
+    this.name = 'ConfigError';
   }
 }
 
@@ -25,6 +27,7 @@ export class ConfigError extends NotifierError {
 export class TriggerError extends NotifierError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('TRIGGER_INVALID', message, options);
+    this.name = 'TriggerError';
   }
 }
 
@@ -56,6 +59,7 @@ export class SourceApiError extends NotifierError {
       cause: options.cause,
       retryable: options.retryable ?? ['unavailable', 'timeout', 'budget-exhausted'].includes(failure),
     });
+    this.name = 'SourceApiError';
     this.failure = failure;
     this.statusCode = options.statusCode;
     this.retryAfter = options.retryAfter;
@@ -74,6 +78,7 @@ export class DeliveryError extends NotifierError {
     options: ErrorOptions & { statusCode?: number | undefined; retryable: boolean },
   ) {
     super(options.retryable ? 'DELIVERY_TRANSIENT' : 'DELIVERY_REJECTED', message, options);
+    this.name = 'DeliveryError';
     this.destination = destination;
     this.statusCode = options.statusCode;
   }
@@ -83,5 +88,6 @@ export class DeliveryError extends NotifierError {
 export class SecretError extends NotifierError {
   constructor(message: string, options: ErrorOptions & { retryable?: boolean } = {}) {
     super('SECRET_UNAVAILABLE', message, options);
+    this.name = 'SecretError';
   }
 }

@@ -58,7 +58,7 @@ export function createDynamoDeliveryStore(
   options: DeliveryStoreOptions & { client?: DynamoDBClient } = {},
 ): DeliveryStore {
   const ttlSeconds = options.expiresAfterSeconds ?? DEFAULT_DELIVERY_TTL_SECONDS;
-  let sdk: Promise<{ sdk: typeof import('@aws-sdk/client-dynamodb'); client: DynamoDBClient }> | undefined;
+  let sdk: Promise<DynamoSdk> | undefined;
   const load = () => {
     sdk ??= import('@aws-sdk/client-dynamodb')
       .then((module) => ({ sdk: module, client: options.client ?? new module.DynamoDBClient(AWS_CLIENT_OPTIONS) }))
@@ -68,52 +68,14 @@ export function createDynamoDeliveryStore(
       });
     return sdk;
   };
-  const key = (id: string) => ({ id: { S: id } });
   return {
     graceMs: options.graceMs ?? 0,
     prepare: () => void load().catch(() => undefined),
-    async claim(id, inProgressUntilMs) {
-      const { sdk, client } = await load();
-      const now = Date.now();
-      try {
-        await client.send(
-          new sdk.PutItemCommand({
-            TableName: tableName,
-            Item: {
-              ...key(id),
-              status: { S: 'INPROGRESS' },
-              expiration: { N: String(expirySeconds(ttlSeconds)) },
-              in_progress_expiration: { N: String(Math.floor(inProgressUntilMs)) },
-            },
-            ConditionExpression:
-              'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
-            ExpressionAttributeNames: {
-              '#id': 'id',
-              '#expiry': 'expiration',
-              '#status': 'status',
-              '#in_progress_expiry': 'in_progress_expiration',
-            },
-            ExpressionAttributeValues: {
-              ':now': { N: String(now / 1000) },
-              ':now_in_millis': { N: String(now) },
-              ':inprogress': { S: 'INPROGRESS' },
-            },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return { state: 'claimed' };
-      } catch (error) {
-        if (!(error instanceof sdk.ConditionalCheckFailedException)) throw error;
-        // Servers that do not return the old item on a failed condition (dynalite) are asked for it.
-        const item =
-          error.Item ??
-          (await client.send(new sdk.GetItemCommand({ TableName: tableName, Key: key(id), ConsistentRead: true })))
-            .Item;
-        // Gone between the two calls (deleted after a failed post): someone else is retrying it right now.
-        if (item?.status?.S !== 'COMPLETED') return { state: 'in-progress' };
-        return { state: 'delivered', sentAt: item.data?.M?.sentAt?.S };
-      }
-    },
+    claim: async (id, inProgressUntilMs) =>
+      claimRecord(await load(), tableName, id, {
+        expiresAtS: expirySeconds(ttlSeconds),
+        inProgressUntilMs,
+      }),
     async complete(id, sentAt) {
       const { sdk, client } = await load();
       await client.send(
@@ -135,6 +97,57 @@ export function createDynamoDeliveryStore(
       await client.send(new sdk.DeleteItemCommand({ TableName: tableName, Key: key(id) }));
     },
   };
+}
+
+type DynamoSdk = { sdk: typeof import('@aws-sdk/client-dynamodb'); client: DynamoDBClient };
+
+const key = (id: string) => ({ id: { S: id } });
+
+/** The conditional put of a claim, as Powertools' DynamoDB layer makes it; a refusal says what holds the record. */
+async function claimRecord(
+  { sdk, client }: DynamoSdk,
+  tableName: string,
+  id: string,
+  times: { readonly expiresAtS: number; readonly inProgressUntilMs: number },
+): Promise<Claim> {
+  const now = Date.now();
+  try {
+    await client.send(
+      new sdk.PutItemCommand({
+        TableName: tableName,
+        Item: {
+          ...key(id),
+          status: { S: 'INPROGRESS' },
+          expiration: { N: String(times.expiresAtS) },
+          in_progress_expiration: { N: String(Math.floor(times.inProgressUntilMs)) },
+        },
+        ConditionExpression:
+          'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
+        ExpressionAttributeNames: {
+          '#id': 'id',
+          '#expiry': 'expiration',
+          '#status': 'status',
+          '#in_progress_expiry': 'in_progress_expiration',
+        },
+        ExpressionAttributeValues: {
+          ':now': { N: String(now / 1000) },
+          ':now_in_millis': { N: String(now) },
+          ':inprogress': { S: 'INPROGRESS' },
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { state: 'claimed' };
+  } catch (error) {
+    if (!(error instanceof sdk.ConditionalCheckFailedException)) throw error;
+    // Servers that do not return the old item on a failed condition (dynalite) are asked for it.
+    const item =
+      error.Item ??
+      (await client.send(new sdk.GetItemCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }))).Item;
+    // Gone between the two calls (deleted after a failed post): someone else is retrying it right now.
+    if (item?.status?.S !== 'COMPLETED') return { state: 'in-progress' };
+    return { state: 'delivered', sentAt: item.data?.M?.sentAt?.S };
+  }
 }
 
 interface MemoryRecord {

@@ -23,6 +23,7 @@ export interface HistoryStore {
 export class HistoryStoreError extends NotifierError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('HISTORY_UNAVAILABLE', message, { ...options, retryable: true });
+    this.name = 'HistoryStoreError';
   }
 }
 

@@ -1,10 +1,8 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Runtime } from '../runtime.ts';
+import { partialBatch } from './partial-batch.ts';
 import { isTransient, logDropped, notifyLogged } from './session.ts';
 import { sessionRequestFromSqsRecord } from './shapes.ts';
-
-// Loaded on the first SQS batch only: the other triggers never pay for Powertools batch.
-let batch: Promise<typeof import('@aws-lambda-powertools/batch')> | undefined;
 
 /**
  * Processes each record on its own and reports exactly the transient failures in `batchItemFailures`, so only those
@@ -13,9 +11,6 @@ let batch: Promise<typeof import('@aws-lambda-powertools/batch')> | undefined;
  * Records run one after another so each log line carries its own session ID and all share one deadline.
  */
 export async function handleSqs(event: SQSEvent, runtime: Runtime, context: Context): Promise<SQSBatchResponse> {
-  batch ??= import('@aws-lambda-powertools/batch');
-  const { BatchProcessor, EventType, processPartialResponse } = await batch;
-
   const processRecord = async (record: SQSRecord): Promise<void> => {
     try {
       const request = sessionRequestFromSqsRecord(record);
@@ -25,10 +20,5 @@ export async function handleSqs(event: SQSEvent, runtime: Runtime, context: Cont
       logDropped(runtime, 'sqs', record.messageId, error, context);
     }
   };
-  // A fresh processor per batch: it holds the batch's state.
-  return processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
-    context,
-    processInParallel: false,
-    throwOnFullBatchFailure: false,
-  });
+  return partialBatch(event.Records, processRecord);
 }

@@ -32,6 +32,7 @@ export interface WatcherStateStore {
 export class StateStoreError extends NotifierError {
   constructor(message: string, options: ErrorOptions & { retryable: boolean }) {
     super(options.retryable ? 'STATE_TRANSIENT' : 'STATE_FAILED', message, options);
+    this.name = 'StateStoreError';
   }
 }
 

@@ -467,3 +467,17 @@ describe('the packaged deployment', () => {
     });
   });
 });
+
+describe('the built bundle', () => {
+  it('reports errors under their own names, not the minifier’s (Lambda shows error.name as the error type)', async () => {
+    const { handler } = (await import(new URL('dist/handler.mjs', root).href)) as {
+      handler: (event: unknown, context: unknown) => Promise<unknown>;
+    };
+    const error = await handler({ unexpected: true }, { getRemainingTimeInMillis: () => 5_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('TriggerError');
+  });
+});

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startApplianceEmulator } from '../../src/dev/appliance-emulator.ts';
+import { startWebhookSink } from '../../src/dev/webhook-sink.ts';
 import { SecretError } from '../../src/errors.ts';
 import { type Harness, PASSWORD, startHarness, USERNAME } from '../support/harness.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 import { rejection } from '../support/rejection.ts';
 import { startSecretsManager } from '../support/secrets-manager-server.ts';
 
@@ -87,6 +90,37 @@ describe('credentials and webhooks from AWS Secrets Manager', () => {
     expect(secretsManager.calls).toHaveLength(3);
     expect(h.sink.postsTo('slack')).toHaveLength(1);
     expect(h.sink.postsTo('teams')).toHaveLength(1);
+  });
+
+  it('in Lambda, starts fetching the secrets while the entry module loads, before the first invocation', async () => {
+    const emulator = await startApplianceEmulator({ users: [{ username: USERNAME, password: PASSWORD }] });
+    const sink = await startWebhookSink();
+    secretsManager = await startSecretsManager({
+      [APPLIANCE_ARN]: JSON.stringify({ username: USERNAME, password: PASSWORD }),
+      [SLACK_ARN]: sink.urlFor('slack'),
+    });
+    const server = secretsManager;
+    for (const [name, value] of Object.entries({
+      AWS_LAMBDA_FUNCTION_NAME: 'job-session-notifier-test',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: server.url,
+      BACKUP_API_URL: emulator.url,
+      BACKUP_API_SECRET_ARN: APPLIANCE_ARN,
+      SLACK_WEBHOOK_SECRET_ARN: SLACK_ARN,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    }))
+      vi.stubEnv(name, value);
+    try {
+      vi.resetModules();
+      const { handler } = await import('../../src/handler.ts');
+      await vi.waitFor(() => expect(server.calls).toHaveLength(2), { timeout: 5_000 });
+
+      await handler({ sessionId: '38' }, lambdaContext());
+
+      expect(sink.postsTo('slack')).toHaveLength(1);
+      expect(server.calls).toHaveLength(2);
+    } finally {
+      await Promise.all([emulator.close(), sink.close()]);
+    }
   });
 
   it('accepts a token secret', async () => {
