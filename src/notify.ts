@@ -5,6 +5,7 @@ import type { Notification, ProblemReport, SessionContext } from './core/summary
 import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
+import { redactDeep } from './redact.ts';
 import type { SessionRequest } from './triggers/request.ts';
 
 export { outcomeOf } from './core/context.ts';
@@ -109,7 +110,8 @@ async function readNotification(
     policyName: request.policyName,
     urlTemplate: deps.sessionUrlTemplate,
   });
-  return { ...log, session };
+  // Chat text is scrubbed like logs: an appliance may echo a credential (a refused password) in its error text.
+  return redactDeep({ ...log, session });
 }
 
 async function readLogOrProblem(

@@ -4,7 +4,7 @@ import { isTransientStatus, withRetry } from '../http/retry.ts';
 import type { Log } from '../logger.ts';
 import type { Deadline } from '../ports.ts';
 import { registerSecret } from '../redact.ts';
-import { isUnauthorized, problemText, transientStatus, tryJson } from './failures.ts';
+import { isUnauthorized, problemText, requestedPath, transientStatus, tryJson } from './failures.ts';
 import type { ApplianceTransport } from './transport.ts';
 
 /** How the notifier signs in: a static bearer token, or a local (non-MFA) account for the password grant. */
@@ -149,7 +149,8 @@ class TokenCache {
       transport.retryOptions(deadline, what),
     );
     if (reply.status !== 200) {
-      const message = `backup appliance: ${what} was refused (${reply.status})${problemText(reply)}`;
+      const where = reply.status === 404 ? requestedPath('POST', request.path) : '';
+      const message = `backup appliance: ${what} was refused (${reply.status})${problemText(reply)}${where}`;
       throw new SourceApiError('auth-failed', message, { statusCode: reply.status });
     }
     return issuedToken(reply.text, what, username, this.options.now());

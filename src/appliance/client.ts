@@ -12,7 +12,7 @@ import type { Log } from '../logger.ts';
 import type { Deadline, LogSink, SessionLogSource } from '../ports.ts';
 import { quoteServerText } from '../redact.ts';
 import { type Credentials, createAuthorizer } from './auth.ts';
-import { invalidBody, statusFailure } from './failures.ts';
+import { invalidBody, requestedPath, statusFailure } from './failures.ts';
 import { readLogOnce } from './log-read.ts';
 import { type ApplianceRetry, type ApplianceTransport, createTransport } from './transport.ts';
 
@@ -112,7 +112,7 @@ async function getJsonOnce<T>(
   const { path, accessToken, what, sessionId } = request;
   const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/json' };
   const reply = await transport.send({ method: 'GET', path, headers }, attempt, what);
-  if (reply.status !== 200) throw statusFailure(reply, sessionId, what);
+  if (reply.status !== 200) throw statusFailure(reply, sessionId, what, requestedPath('GET', path));
   try {
     return parse(JSON.parse(reply.text));
   } catch (error) {

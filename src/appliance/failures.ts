@@ -68,8 +68,16 @@ export function transientStatus(reply: Reply, what: string): SourceApiError {
   );
 }
 
-/** Maps a non-200 answer to a typed failure; `sessionId` names the session in 403/404 messages. */
-export function statusFailure(reply: Reply, sessionId: string, what: string): SourceApiError {
+/** Where a 404 was answered, e.g. "; requested GET /api/v1/jobSessions/38/log": a wrong base URL shows at once. */
+export function requestedPath(method: string, path: string): string {
+  return `; requested ${method} ${path.split('?')[0]}`;
+}
+
+/**
+ * Maps a non-200 answer to a typed failure; `sessionId` names the session in 403/404 messages, and a 404 names the
+ * request (`requested`, from requestedPath) since a wrong BACKUP_API_URL makes every path a 404.
+ */
+export function statusFailure(reply: Reply, sessionId: string, what: string, requested = ''): SourceApiError {
   const { status } = reply;
   const problem = problemText(reply);
   if (isTransientStatus(status)) return transientStatus(reply, what);
@@ -80,7 +88,7 @@ export function statusFailure(reply: Reply, sessionId: string, what: string): So
   if (status === 404) {
     return new SourceApiError(
       'not-found',
-      `backup appliance: session ${sessionId} was not found (404)${problem}`,
+      `backup appliance: session ${sessionId} was not found (404)${problem}${requested}`,
       options,
     );
   }

@@ -29,6 +29,7 @@ export const KNOWN = [
   'BACKUP_API_SECRET_ARN',
   'BACKUP_API_CA_CERT',
   'BACKUP_API_INSECURE_TLS',
+  'BACKUP_API_ALLOW_HTTP',
   'SLACK_WEBHOOK_URL',
   'SLACK_WEBHOOK_SECRET_ARN',
   'TEAMS_WEBHOOK_URL',
@@ -52,6 +53,7 @@ export const KNOWN = [
   'WEBHOOK_SIGNING_SECRET',
   'WEBHOOK_SIGNING_SECRET_ARN',
   'IDEMPOTENCY_TABLE',
+  'WEBHOOK_HOST_CHECK',
   ...WATCHER_KNOWN,
 ] as const;
 /** The prefixes of the variables the config owns: an unknown name with one of them is reported as a typo. */

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
+import { isStrongSigningSecret, SIGNING_SECRET_RULE } from '../triggers/signature.ts';
 import {
   arn,
   type Env,
@@ -14,6 +15,7 @@ import {
   parseEnv,
   rejectUnknownVariables,
 } from './env.ts';
+import { applianceBaseUrl, configuredUrlProblems } from './urls.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
 export type SecretRef =
@@ -33,6 +35,8 @@ export interface Config {
     readonly credentials: CredentialsRef;
     readonly caCertPem: string | undefined;
     readonly insecureTls: boolean;
+    /** BACKUP_API_ALLOW_HTTP: plain http:// to a remote appliance was accepted (credentials in clear; warned). */
+    readonly allowHttp: boolean;
   };
   readonly slack: SecretRef | undefined;
   readonly teams: SecretRef | undefined;
@@ -52,6 +56,8 @@ export interface Config {
   readonly httpTimeoutMs: number;
   /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
   readonly idempotencyTable: string | undefined;
+  /** WEBHOOK_HOST_CHECK: destination URLs must be on their service's hosts (off for proxies; https is always required). */
+  readonly webhookHostCheck: boolean;
 }
 
 export interface PagerDutyConfig {
@@ -85,10 +91,7 @@ const millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
 
 const EnvSchema = z.object({
-  BACKUP_API_URL: z.pipe(
-    httpUrl,
-    z.transform((u) => u.replace(/\/+$/, '')),
-  ),
+  BACKUP_API_URL: z.pipe(httpUrl, z.transform(applianceBaseUrl)),
   BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
   BACKUP_API_TOKEN: optionalText,
   BACKUP_API_USERNAME: optionalText,
@@ -98,6 +101,7 @@ const EnvSchema = z.object({
     z.string().check(z.includes('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate')),
   ),
   BACKUP_API_INSECURE_TLS: flag,
+  BACKUP_API_ALLOW_HTTP: flag,
   SLACK_WEBHOOK_URL: z.optional(httpUrl),
   SLACK_WEBHOOK_SECRET_ARN: z.optional(arn),
   TEAMS_WEBHOOK_URL: z.optional(httpUrl),
@@ -132,8 +136,11 @@ const EnvSchema = z.object({
   GENERIC_WEBHOOK_SECRET_ARN: z.optional(arn),
   GENERIC_NOTIFY_ON: notifyOn,
   // A short shared secret can be brute-forced from one captured request.
-  WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  WEBHOOK_SIGNING_SECRET: z.optional(
+    z.string().check(z.refine(isStrongSigningSecret, `must be ${SIGNING_SECRET_RULE}`)),
+  ),
   WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
+  WEBHOOK_HOST_CHECK: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
   IDEMPOTENCY_TABLE: z.optional(
     z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
   ),
@@ -143,6 +150,8 @@ const EnvSchema = z.object({
 export function loadConfig(env: Env = process.env): Config {
   rejectUnknownVariables(env);
   const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
+  const urlProblems = configuredUrlProblems(e);
+  if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
   return Object.freeze({
     api: Object.freeze({
       baseUrl: e.BACKUP_API_URL,
@@ -150,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       credentials: credentialsFrom(e),
       caCertPem: e.BACKUP_API_CA_CERT,
       insecureTls: e.BACKUP_API_INSECURE_TLS,
+      allowHttp: e.BACKUP_API_ALLOW_HTTP,
     }),
     ...destinationsFrom(e),
     alerting: alertingFrom(e),
@@ -158,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
+    webhookHostCheck: e.WEBHOOK_HOST_CHECK === 'on',
   });
 }
 

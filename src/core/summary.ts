@@ -58,8 +58,10 @@ export interface ProblemReport {
  * Every field is null when unknown: the session call failed, or the appliance left it out.
  */
 export interface SessionContext {
-  /** The policy (job) name, from the event when it carried one, else `backupJobInfo.policyName`. */
+  /** The policy (job) name: the appliance's `backupJobInfo.policyName`, else the event's (see `policyNameFrom`). */
   readonly policyName: string | null;
+  /** Who named the policy; an "event" name is the caller's word only, so it never resolves or joins an incident. */
+  readonly policyNameFrom?: 'appliance' | 'event';
   /** The appliance's label for the session type, e.g. "Policy Backup" (`localizedType`). */
   readonly type: string | null;
   /** The appliance's own overall status of the session, verbatim (e.g. "Error"). */

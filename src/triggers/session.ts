@@ -43,7 +43,7 @@ export async function notifyLogged(
       ...(result.skipped ? { skipped: result.skipped } : {}),
       attempts,
       durationMs: Date.now() - started,
-      ...(result.problem ? { problem: result.problem.failure } : {}),
+      ...(result.problem ? { problem: result.problem.failure, detail: result.problem.detail } : {}),
     });
     return result;
   } catch (error) {
