@@ -1,5 +1,6 @@
 import { outcomeOf, sessionContextFrom } from './core/context.ts';
 import type { JobSession } from './core/job-session.ts';
+import type { ObjectResults } from './core/objects.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
 import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
 import { type Outcome, reportedFailure } from './core/vocabulary.ts';
@@ -97,6 +98,10 @@ async function readNotification(
     known !== undefined || !source.getSession
       ? Promise.resolve(known)
       : source.getSession(request.sessionId, sessionDeadline).catch(() => undefined);
+  // Per-object results ride along like the session: best effort, never a reason to withhold the message.
+  const objects: Promise<ObjectResults | undefined> = source.getObjectResults
+    ? source.getObjectResults(request.sessionId, sessionDeadline).catch(() => undefined)
+    : Promise.resolve(undefined);
 
   const log = await readLogOrProblem(source, request, deadline).finally(() => {
     graceEnd = Date.now() + (deps.sessionGraceMs ?? SESSION_GRACE_MS);
@@ -105,10 +110,15 @@ async function readNotification(
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, graceEnd - Date.now()), undefined);
   });
-  const found = await Promise.race([jobSession, late]).finally(() => clearTimeout(timer));
+  const [found, perObject] = await Promise.all([
+    Promise.race([jobSession, late]),
+    Promise.race([objects, late]),
+  ]).finally(() => clearTimeout(timer));
   const session: SessionContext = sessionContextFrom(request.sessionId, found, {
     policyName: request.policyName,
     urlTemplate: deps.sessionUrlTemplate,
+    objects: perObject,
+    note: source.note,
   });
   // Chat text is scrubbed like logs: an appliance may echo a credential (a refused password) in its error text.
   return redactDeep({ ...log, session });

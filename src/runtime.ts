@@ -79,6 +79,7 @@ export function createRuntime(
     overrides.agents ?? createAgents({ caCertPem: config.api.caCertPem, insecureTls: config.api.insecureTls });
 
   const source = createApplianceClient({
+    product: config.api.product,
     baseUrl: config.api.baseUrl,
     apiVersion: config.api.version,
     credentials: () => resolveCredentials(config.api.credentials, secrets),

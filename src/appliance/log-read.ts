@@ -14,12 +14,17 @@ const SINK_AFTER_CHARS = 256 * 1024;
 /** One attempt at reading a session's log: streamed, validated entry by entry, into a sink of this attempt's own. */
 export async function readLogOnce<T>(
   transport: ApplianceTransport,
-  request: { readonly sessionId: string; readonly path: string; readonly accessToken: string },
+  request: {
+    readonly sessionId: string;
+    readonly path: string;
+    readonly accessToken: string;
+    readonly headers?: Readonly<Record<string, string>>;
+  },
   attempt: Attempt,
   createSink: () => LogSink<T>,
 ): Promise<T> {
   const what = `reading the log of session ${request.sessionId}`;
-  const headers = { authorization: `Bearer ${request.accessToken}`, accept: 'application/json' };
+  const headers = { ...request.headers, authorization: `Bearer ${request.accessToken}`, accept: 'application/json' };
   const response = await transport.open({ method: 'GET', path: request.path, headers }, attempt, what);
   if (response.status !== 200) {
     const reply = await transport.readReply(response, what);

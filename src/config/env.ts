@@ -21,6 +21,7 @@ export const WATCHER_KNOWN = [
 
 // Every variable the notifier reads; an unknown one with our prefixes is a typo worth failing on.
 export const KNOWN = [
+  'BACKUP_PRODUCT',
   'BACKUP_API_URL',
   'BACKUP_API_VERSION',
   'BACKUP_API_TOKEN',
@@ -59,6 +60,7 @@ export const KNOWN = [
 /** The prefixes of the variables the config owns: an unknown name with one of them is reported as a typo. */
 export const OUR_PREFIXES = [
   'BACKUP_API_',
+  'BACKUP_PRODUCT',
   'SLACK_',
   'TEAMS_',
   'NOTIFIER_',

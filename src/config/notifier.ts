@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { API_VERSION_FORMAT, DEFAULT_API_VERSION, type Product, ProductSchema } from '../appliance/dialects/index.ts';
 import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
@@ -30,6 +31,8 @@ export type CredentialsRef =
 
 export interface Config {
   readonly api: {
+    /** Which appliance family (BACKUP_PRODUCT), default "azure". */
+    readonly product: Product;
     readonly baseUrl: string;
     readonly version: string;
     readonly credentials: CredentialsRef;
@@ -92,7 +95,8 @@ const millis = (fallback: number) =>
 
 const EnvSchema = z.object({
   BACKUP_API_URL: z.pipe(httpUrl, z.transform(applianceBaseUrl)),
-  BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
+  BACKUP_PRODUCT: z._default(z.enum(ProductSchema.options, { error: 'must be azure, vbr, aws or gcp' }), 'azure'),
+  BACKUP_API_VERSION: optionalText,
   BACKUP_API_TOKEN: optionalText,
   BACKUP_API_USERNAME: optionalText,
   BACKUP_API_PASSWORD: optionalText,
@@ -154,8 +158,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
   return Object.freeze({
     api: Object.freeze({
+      product: e.BACKUP_PRODUCT,
       baseUrl: e.BACKUP_API_URL,
-      version: e.BACKUP_API_VERSION,
+      version: apiVersionFrom(e.BACKUP_PRODUCT, e.BACKUP_API_VERSION),
       credentials: credentialsFrom(e),
       caCertPem: e.BACKUP_API_CA_CERT,
       insecureTls: e.BACKUP_API_INSECURE_TLS,
@@ -170,6 +175,18 @@ export function loadConfig(env: Env = process.env): Config {
     idempotencyTable: e.IDEMPOTENCY_TABLE,
     webhookHostCheck: e.WEBHOOK_HOST_CHECK === 'on',
   });
+}
+
+/** BACKUP_API_VERSION checked against the product's form (a path segment for Azure, a header revision otherwise). */
+function apiVersionFrom(product: Product, version: string | undefined): string {
+  if (version === undefined) return DEFAULT_API_VERSION[product];
+  const format = API_VERSION_FORMAT[product];
+  if (!format.pattern.test(version)) {
+    throw new ConfigError(
+      `invalid configuration: BACKUP_API_VERSION must look like ${format.example} for BACKUP_PRODUCT=${product}`,
+    );
+  }
+  return version;
 }
 
 function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {

@@ -1,5 +1,8 @@
 import type { JobSession } from './job-session.ts';
+import type { ObjectResults } from './objects.ts';
+import { truncate } from './render/escape.ts';
 import { describeOutcome, normalizeStatus, severityRank, worseOf } from './status.ts';
+import { MAX_MESSAGE_KEPT } from './summarize.ts';
 import type { Notification, SessionContext, Severity } from './summary.ts';
 import { isoSeconds, parseDuration } from './time.ts';
 
@@ -37,10 +40,17 @@ const usableDuration = (ms: number | null): number | null => (ms !== null && ms 
 export function sessionContextFrom(
   sessionId: string,
   jobSession: JobSession | undefined,
-  options: { policyName?: string | undefined; urlTemplate?: string | undefined } = {},
+  options: {
+    policyName?: string | undefined;
+    urlTemplate?: string | undefined;
+    objects?: ObjectResults | undefined;
+    note?: string | undefined;
+  } = {},
 ): SessionContext {
   const applianceName = text(jobSession?.backupJobInfo?.policyName);
   const eventName = applianceName === null ? text(options.policyName) : null;
+  const duration = parseDuration(jobSession?.executionDuration) ?? parseDuration(jobSession?.progress?.duration);
+  const result = text(jobSession?.resultMessage);
   return {
     policyName: applianceName ?? eventName,
     ...(applianceName !== null
@@ -52,9 +62,13 @@ export function sessionContextFrom(
     status: text(jobSession?.status),
     startedAt: isoSeconds(jobSession?.executionStartTime),
     endedAt: isoSeconds(jobSession?.executionStopTime),
-    durationMs: usableDuration(parseDuration(jobSession?.executionDuration)),
+    durationMs: usableDuration(duration),
     url: options.urlTemplate === undefined ? null : sessionUrl(options.urlTemplate, sessionId),
     fetched: jobSession !== undefined,
+    ...(result ? { resultMessage: truncate(result, MAX_MESSAGE_KEPT) } : {}),
+    ...(jobSession?.progress ? { progress: jobSession.progress } : {}),
+    ...(options.objects ? { objects: options.objects } : {}),
+    ...(options.note ? { note: options.note } : {}),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { SessionProgress } from './job-session.ts';
+import type { ObjectResults } from './objects.ts';
 import { type ReportedFailure, type Severity, SeveritySchema } from './vocabulary.ts';
 
 export type { Severity } from './vocabulary.ts';
@@ -75,6 +77,14 @@ export interface SessionContext {
   readonly url: string | null;
   /** Whether the session call answered; false means name, type and status are unknown, not absent. */
   readonly fetched: boolean;
+  /** The job's own result line (Backup & Replication `result.message`), when it gave one. */
+  readonly resultMessage?: string | null;
+  /** Processing statistics (Backup & Replication `progress`), when reported. */
+  readonly progress?: SessionProgress | null;
+  /** Per-object results (task sessions, protected items), when the product and revision have them. */
+  readonly objects?: ObjectResults | null;
+  /** What the message cannot show for this product, e.g. that step details are not available. */
+  readonly note?: string | null;
 }
 
 /** What a destination renders: a log summary, or a report that the log could not be read; `session` adds context. */

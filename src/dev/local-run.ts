@@ -4,7 +4,9 @@ import { createLogger } from '../logger.ts';
 import { noMetrics } from '../metrics.ts';
 import { createRuntime } from '../runtime.ts';
 import { createHandler } from '../triggers/router.ts';
-import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
+import { startApplianceEmulator } from './appliance-emulator.ts';
+import type { VendorProduct } from './emulators/samples.ts';
+import { startVendorEmulator } from './emulators/vendor.ts';
 import { type LocalPlan, localEnv, needsSink, planLocalRun } from './local-env.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from './webhook-sink.ts';
 
@@ -16,7 +18,7 @@ export const LOCAL_SIGNING_SECRET = 'local-signing-secret-0123456789';
 /** A handler wired for a local run, plus the local stand-ins it started (close them when done). */
 export interface LocalRun {
   readonly invoke: (event: unknown) => Promise<unknown>;
-  readonly emulator: ApplianceEmulator | undefined;
+  readonly emulator: { readonly url: string } | undefined;
   readonly sink: WebhookSink | undefined;
   /** Which parts are real (from the environment) and which are embedded. */
   readonly plan: LocalPlan;
@@ -49,16 +51,27 @@ export async function startLocalRun(options: {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   timeoutMs?: number;
   env?: Readonly<Record<string, string | undefined>>;
+  /** The product the embedded emulator speaks; Backup for Azure by default. */
+  product?: 'azure' | VendorProduct;
 }): Promise<LocalRun> {
   const plan = planLocalRun(options.env ?? process.env);
-  const emulator = plan.appliance === 'real' ? undefined : await startApplianceEmulator({ users: [LOCAL_USER] });
+  const product = options.product ?? 'azure';
+  const emulator =
+    plan.appliance === 'real'
+      ? undefined
+      : product === 'azure'
+        ? await startApplianceEmulator({ users: [LOCAL_USER] })
+        : await startVendorEmulator({ product, users: [LOCAL_USER] });
   const sink = needsSink(plan) ? await startWebhookSink(options.onPost ? { onPost: options.onPost } : {}) : undefined;
   const env = localEnv(plan, {
     ...(emulator ? { appliance: { url: emulator.url, ...LOCAL_USER } } : {}),
     ...(sink ? { sinkUrlFor: (name: string) => sink.urlFor(name) } : {}),
-    ...(plan.user.WEBHOOK_SIGNING_SECRET || plan.user.WEBHOOK_SIGNING_SECRET_ARN
-      ? {}
-      : { extra: { WEBHOOK_SIGNING_SECRET: LOCAL_SIGNING_SECRET } }),
+    extra: {
+      ...(emulator && product !== 'azure' ? { BACKUP_PRODUCT: product } : {}),
+      ...(plan.user.WEBHOOK_SIGNING_SECRET || plan.user.WEBHOOK_SIGNING_SECRET_ARN
+        ? {}
+        : { WEBHOOK_SIGNING_SECRET: LOCAL_SIGNING_SECRET }),
+    },
   });
   const close = async () => {
     await Promise.all([emulator?.close(), sink?.close()]);

@@ -1,16 +1,18 @@
 // `npm start`: the notifier end to end on this machine. Without configuration it runs the real handler against the
 // bundled appliance emulator and prints what Slack and Teams would receive; with env vars set it uses the real services.
-import { integerFlag, parseCommandLine, runTool } from './cli.ts';
+import { integerFlag, parseCommandLine, runTool, UsageError } from './cli.ts';
+import { PRODUCT_SAMPLES } from './emulators/samples.ts';
 import { describeDestinations } from './local-env.ts';
 import { startLocalRun } from './local-run.ts';
 import { SAMPLE_SESSIONS } from './sample-sessions.ts';
 import { showJson, showPost } from './show-message.ts';
 import type { RecordedPost } from './webhook-sink.ts';
 
-const USAGE = `usage: npm start -- [--session <id> ...] [--json] [--verbose] [--debug] | --watch [--steps <n>] [--interval <ms>]
+const USAGE = `usage: npm start -- [--session <id> ...] [--product azure|vbr|aws|gcp] [--json] [--verbose] [--debug] | --watch [--steps <n>] [--interval <ms>]
 
 Without configuration, notifies about the bundled sample sessions (${[...SAMPLE_SESSIONS.keys()].join(', ')})
-through the real handler and prints what Slack and Teams would receive.
+through the real handler and prints what Slack and Teams would receive. --product runs another appliance family's
+emulator and samples (Backup & Replication, Backup for AWS, Backup for Google Cloud).
 With BACKUP_API_URL and credentials set, reads the real appliance; each destination is real only when its URL (or
 secret ARN) is set to a real address. --json prints one JSON document per session on stdout, everything else on stderr.
 --watch runs the scheduled watcher against a growing emulator (--steps runs, --interval ms apart).`;
@@ -24,7 +26,10 @@ const OPTIONS = {
   watch: { type: 'boolean', short: 'w', default: false },
   steps: { type: 'string', default: '4' },
   interval: { type: 'string', default: '2000' },
+  product: { type: 'string', short: 'p', default: 'azure' },
 } as const;
+
+const PRODUCTS = ['azure', 'vbr', 'aws', 'gcp'] as const;
 
 async function main(): Promise<number> {
   const { values } = parseCommandLine(process.argv.slice(2), OPTIONS);
@@ -51,12 +56,15 @@ async function main(): Promise<number> {
     console.log(showPost(post));
   };
 
-  const run = await startLocalRun({ onPost: show, logLevel: values.verbose ? 'INFO' : 'WARN' });
+  const product = PRODUCTS.find((p) => p === values.product);
+  if (product === undefined) throw new UsageError(`--product must be azure, vbr, aws or gcp (got "${values.product}")`);
+  const run = await startLocalRun({ product, onPost: show, logLevel: values.verbose ? 'INFO' : 'WARN' });
   say(
     `job-session-notifier: appliance = ${run.plan.appliance === 'real' ? 'real (BACKUP_API_URL)' : `local emulator at ${run.emulator?.url}`}, ` +
       `destinations = ${describeDestinations(run.plan)}`,
   );
-  const sessions = values.session ?? (run.plan.appliance === 'real' ? [] : ['38', '77', '52', '60']);
+  const samples = product === 'azure' ? ['38', '77', '52', '60'] : PRODUCT_SAMPLES[product].map((s) => s.spec.id);
+  const sessions = values.session ?? (run.plan.appliance === 'real' ? [] : samples);
   if (sessions.length === 0) say('Pass --session <id> to pick a session on the real appliance.');
   let failures = 0;
   try {

@@ -56,7 +56,7 @@ export interface WatchReport {
  */
 export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<WatchReport> {
   const now = deps.now ?? Date.now;
-  const plan = planWatch(await deps.state.readCursor(), now(), deps.watch);
+  const plan = planWatch(await deps.state.readCursor(), now(), deps.watch, deps.lister.filtersOnEndTime === true);
   const fromUtc = utcSecond(plan.fromMs);
   const query = { FromUtc: fromUtc, Types: deps.watch.sessionTypes };
   const listing = await listAllSessions(deps.lister, query, deps.watch.pageSize, deadline);

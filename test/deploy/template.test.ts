@@ -76,6 +76,7 @@ describe('the packaged deployment', () => {
         'BACKUP_API_SECRET_ARN',
         'BACKUP_API_URL',
         'BACKUP_API_VERSION',
+        'BACKUP_PRODUCT',
         'GENERIC_WEBHOOK_SECRET_ARN',
         'IDEMPOTENCY_TABLE',
         'METRICS_POLICY_DIMENSION',
@@ -111,6 +112,49 @@ describe('the packaged deployment', () => {
         AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
         TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       });
+    });
+  });
+
+  describe('appliance product and network', () => {
+    it('passes backupProduct (default azure) and leaves the API version to the product when the parameter is blank', () => {
+      const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, string> })
+        .Variables;
+      expect(env.BACKUP_PRODUCT).toBe('azure');
+      expect(env.BACKUP_API_VERSION).toBe('');
+      expect(loadConfig({ ...env, IDEMPOTENCY_TABLE: 'table', BACKUP_PRODUCT: 'vbr' }).api).toMatchObject({
+        product: 'vbr',
+        version: '1.2-rev1',
+      });
+    });
+
+    it('puts both functions in the given subnets and security groups, only when both parameters are set', () => {
+      expect(template.Conditions?.HasVpc).toEqual({
+        'Fn::And': [
+          { 'Fn::Not': [{ 'Fn::Equals': ['subnet-0123456789abcdef0,subnet-0fedcba9876543210', ''] }] },
+          { 'Fn::Not': [{ 'Fn::Equals': ['sg-0123456789abcdef0', ''] }] },
+        ],
+      });
+      for (const fn of ['NotifierLambdaFunction', 'WatcherLambdaFunction']) {
+        expect(resource(fn).Properties.VpcConfig).toEqual({
+          'Fn::If': [
+            'HasVpc',
+            {
+              SubnetIds: { 'Fn::Split': [',', 'subnet-0123456789abcdef0,subnet-0fedcba9876543210'] },
+              SecurityGroupIds: { 'Fn::Split': [',', 'sg-0123456789abcdef0'] },
+            },
+            { Ref: 'AWS::NoValue' },
+          ],
+        });
+      }
+    });
+
+    it('lets the role manage VPC network interfaces only when the functions are in a VPC', () => {
+      const managed = resource('IamRoleLambdaExecution').Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
+      expect(managed['Fn::If'][0]).toBe('HasVpc');
+      expect(JSON.stringify(managed['Fn::If'][1])).toContain(
+        ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+      );
+      expect(managed['Fn::If'][2]).toEqual({ Ref: 'AWS::NoValue' });
     });
   });
 

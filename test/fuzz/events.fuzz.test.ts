@@ -106,7 +106,7 @@ describe('the real handler fed generated events (end to end, against the emulato
     await h.close();
   });
 
-  it('calls nothing but the token endpoint and /api/v1/jobSessions/{id}(/log), and fails only with NotifierErrors', async () => {
+  it('calls nothing but the token endpoint and /api/v1/jobSessions/{id}(/log|/protectedItems), and fails only with NotifierErrors', async () => {
     const events = fc.sample(anyEvent, { numRuns: 200, seed: 77 });
     let failures = 0;
 
@@ -118,7 +118,7 @@ describe('the real handler fed generated events (end to end, against the emulato
     }
 
     const allowed =
-      /^\/api\/v1\/jobSessions\/(?:\d{1,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/log)?$/;
+      /^\/api\/v1\/jobSessions\/(?:\d{1,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/log|\/protectedItems\?Offset=0&Limit=1000)?$/;
     for (const request of h.emulator.requests) {
       if (request.route === 'token') expect(request.path).toBe('/api/oauth2/token');
       else expect(request.path).toMatch(allowed);

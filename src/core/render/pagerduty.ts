@@ -3,6 +3,7 @@ import { describeSteps } from '../summarize.ts';
 import type { Notification } from '../summary.ts';
 import { formatDuration } from '../time.ts';
 import { truncate } from './escape.ts';
+import { sessionFacts } from './facts.ts';
 
 /**
  * A PagerDuty Events API v2 event. `payload` only on trigger.
@@ -39,6 +40,7 @@ export interface PagerDutyOptions {
 export const PAGERDUTY_LIMITS = { summary: 1_024, dedupKey: 255 } as const;
 
 const DETAILS_PER_GROUP = 5;
+const FACT_KEYS = { Result: 'result_message', Objects: 'objects', Progress: 'progress', Note: 'note' } as const;
 const DETAIL_MESSAGE_CHARS = 500;
 
 /**
@@ -141,5 +143,6 @@ function details(
     warning_steps: summary.warningCount,
     first_failures: messages('failed'),
     first_warnings: messages('warning'),
+    ...Object.fromEntries(sessionFacts(notification, 1_000).map((f) => [FACT_KEYS[f.label], f.text])),
   };
 }

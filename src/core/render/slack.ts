@@ -4,6 +4,7 @@ import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Summary } from '../summary.ts';
 import { formatDuration, formatUtcTime } from '../time.ts';
 import { escapeSlackText, escapeToFit, sanitizeSlackPlainText, truncate } from './escape.ts';
+import { sessionFacts } from './facts.ts';
 
 /** A Slack plain-text object (headers and buttons take only these). */
 export interface SlackPlainText {
@@ -153,6 +154,8 @@ function renderSummary(notification: Notification, summary: Summary, mention: st
   base.push({ type: 'section', fields });
   const times = timesLine(notification);
   if (times) base.push(times);
+  const facts = sessionFacts(notification, 1_000).map((f) => `*${f.label}*: ${fitSlack(f.text, 1_000)}`);
+  if (facts.length > 0) base.push({ type: 'section', text: mrkdwn(facts.join('\n')) });
   const link = linkButton(context);
   const text = fallback(summary, headline, mention);
   for (const detail of DETAIL_LEVELS) {
