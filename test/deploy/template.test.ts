@@ -148,8 +148,8 @@ describe('the packaged deployment', () => {
       }
     });
 
-    it('lets the role manage VPC network interfaces only when the functions are in a VPC', () => {
-      const managed = resource('IamRoleLambdaExecution').Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
+    it.each(ROLES)('lets %s manage VPC network interfaces only when the functions are in a VPC', (role) => {
+      const managed = resource(role).Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
       expect(managed['Fn::If'][0]).toBe('HasVpc');
       expect(JSON.stringify(managed['Fn::If'][1])).toContain(
         ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
