@@ -23,22 +23,27 @@ export function measuredDestination(destination: Destination, metrics: Metrics):
   };
 }
 
-/** `source`, counting each log read that failed by its kind (not-found, timeout, unavailable, …). */
+/**
+ * `source`, counting each log read that failed by its kind (not-found, timeout, unavailable, …). Every other member
+ * (session, per-object results, note, and any added later) is the source's own, so nothing is hidden by the wrapper.
+ */
 export function measuredSource(source: SessionLogSource, metrics: Metrics): SessionLogSource {
-  return {
-    async readLog(sessionId, deadline, createSink) {
-      try {
-        return await source.readLog(sessionId, deadline, createSink);
-      } catch (error) {
-        metrics.put(
-          { kind: error instanceof SourceApiError ? error.failure : 'unexpected' },
-          { ApplianceReadFailures: 1 },
-        );
-        throw error;
-      }
-    },
-    ...(source.getSession ? { getSession: source.getSession.bind(source) } : {}),
-    ...(source.getObjectResults ? { getObjectResults: source.getObjectResults.bind(source) } : {}),
-    ...(source.note === undefined ? {} : { note: source.note }),
+  const readLog: SessionLogSource['readLog'] = async (sessionId, deadline, createSink) => {
+    try {
+      return await source.readLog(sessionId, deadline, createSink);
+    } catch (error) {
+      metrics.put(
+        { kind: error instanceof SourceApiError ? error.failure : 'unexpected' },
+        { ApplianceReadFailures: 1 },
+      );
+      throw error;
+    }
   };
+  return new Proxy(source, {
+    get(target, property) {
+      if (property === 'readLog') return readLog;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

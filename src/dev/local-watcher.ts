@@ -50,6 +50,8 @@ export async function startLocalWatcherRun(options: {
   const env = localEnv(plan, {
     ...(emulator ? { appliance: { url: emulator.url, ...LOCAL_USER } } : {}),
     ...(sink ? { sinkUrlFor: (name: string) => sink.urlFor(name) } : {}),
+    // So {"task":"digest"} posts a digest locally unless the user set their own schedule.
+    extra: { DIGEST_CRON: 'cron(0 7 * * ? *)' },
   });
   let runtime: ReturnType<typeof createWatcherRuntime>;
   try {

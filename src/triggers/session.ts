@@ -4,20 +4,12 @@ import { deadlineFrom } from '../deadline.ts';
 import { NotifierError } from '../errors.ts';
 import { recordNotification } from '../metrics.ts';
 import { type NotifyResult, notifySession } from '../notify.ts';
+import { hostOf } from '../redact.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SessionRequest, TriggerKind } from './request.ts';
 
 /** Whether another attempt could help: our errors say so; anything unexpected is assumed transient. */
 export const isTransient = (error: unknown): boolean => !(error instanceof NotifierError) || error.retryable;
-
-/** The appliance's host (never a path or credentials), the `appliance` key of log lines and metrics. */
-export function applianceHost(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** The error's code for logs and HTTP answers, without its message. */
 export const codeOf = (error: unknown): string => (error instanceof NotifierError ? error.code : 'UNEXPECTED');
@@ -36,7 +28,7 @@ export async function notifyLogged(
   logger.appendKeys({
     sessionId: request.sessionId,
     requestId: context.awsRequestId,
-    appliance: applianceHost(runtime.config.api.baseUrl),
+    appliance: hostOf(runtime.config.api.baseUrl),
     ...keys,
   });
   const started = Date.now();

@@ -205,7 +205,7 @@ class CandidateRun {
 /** One watcher notification by outcome, and how long after the session's end its message went out. */
 function measureNotified(deps: WatchDeps, candidate: Candidate, outcome: Outcome, nowMs: number): void {
   if (deps.metrics === undefined) return;
-  recordNotification(deps.metrics, outcome, undefined, undefined);
+  recordNotification(deps.metrics, outcome, undefined, candidate.session.backupJobInfo?.policyName);
   const endedMs = Date.parse(candidate.session.executionStopTime ?? '');
   if (Number.isFinite(endedMs)) deps.metrics.put({}, { WatcherLag: Math.max(0, nowMs - endedMs) });
 }

@@ -8,9 +8,9 @@ import { NotifierError, TriggerError } from '../errors.ts';
 import type { HttpAgents } from '../http/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { hostOf } from '../redact.ts';
 import { createRuntime } from '../runtime.ts';
 import { createSecretReader, type SecretReader } from '../secrets.ts';
-import { applianceHost } from '../triggers/session.ts';
 import { runDigest } from './digest.ts';
 import { createPacer, createWatchPosters, pacedDestination } from './posters.ts';
 import { runWatch, type WatchDeps, type WatchReport } from './run.ts';
@@ -103,7 +103,7 @@ export function createWatcherHandler(makeRuntime: () => WatcherRuntime) {
       trigger: 'schedule',
       task,
       requestId: context.awsRequestId,
-      appliance: applianceHost(runtime.config.api.baseUrl),
+      appliance: hostOf(runtime.config.api.baseUrl),
     });
     const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
     try {

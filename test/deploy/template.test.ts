@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dashboardFromTemplate, seriesOf } from '../../scripts/dashboard-preview.ts';
 import { loadConfig } from '../../src/config/notifier.ts';
@@ -153,7 +155,7 @@ describe('the packaged deployment', () => {
       }
     });
 
-    it.each(['NotifierRole', 'WatcherRole'])('lets %s manage VPC network interfaces only in a VPC', (role) => {
+    it.each(ROLES)('lets %s manage VPC network interfaces only when the functions are in a VPC', (role) => {
       const managed = resource(role).Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
       expect(managed['Fn::If'][0]).toBe('HasVpc');
       expect(JSON.stringify(managed['Fn::If'][1])).toContain(
@@ -425,6 +427,32 @@ describe('the packaged deployment', () => {
         expect(titles.some((t) => t.includes(part))).toBe(true);
       }
     });
+
+    it('leaves the dashboard out with --param=dashboard=false', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'no-dashboard-'));
+      try {
+        const env = {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: 'fake',
+          AWS_SECRET_ACCESS_KEY: 'fake',
+          AWS_REGION: 'eu-west-1',
+        };
+        const args = ['package', '--stage', 'ci', '--param=dashboard=false', '--package', dir];
+        execFileSync('npx', ['osls', ...args], {
+          cwd: root,
+          stdio: 'pipe',
+          timeout: 120_000,
+          env: { ...env, SLS_TELEMETRY_DISABLED: '1' },
+        });
+        const off = JSON.parse(
+          readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+        ) as Template;
+        expect(off.Conditions?.HasDashboard).toEqual({ 'Fn::Equals': ['false', 'true'] });
+        expect(off.Resources.OperationsDashboard?.Condition).toBe('HasDashboard');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 150_000);
 
     it('charts only metrics the functions write, in their namespace, and the stack’s own queues and functions', () => {
       const text = JSON.stringify(dashboard());

@@ -161,6 +161,14 @@ describe('npm run invoke', () => {
     expect(result.stdout).toContain('slack received');
   });
 
+  it('posts the digest with -f watcher and the digest event', async () => {
+    const result = await invoke(['-f', 'watcher', 'events/watcher-digest.json']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('DIGEST_CRON is not set');
+    expect(result.stdout).toContain('slack received');
+  });
+
   it('says what an SNS invocation did instead of printing an undefined result', async () => {
     const result = await invoke(['events/sns.json']);
 

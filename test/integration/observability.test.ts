@@ -90,7 +90,7 @@ describe('what the notifier measures and logs', () => {
 });
 
 describe('what the watcher measures', () => {
-  it('counts the sessions found and notified per run, and the lag from each session’s end to its message', async () => {
+  it('counts the sessions found and notified per run, the lag from each session’s end to its message, and the opt-in policy', async () => {
     const emulator = await startApplianceEmulator({
       users: [{ username: USERNAME, password: PASSWORD }],
       sessions: [],
@@ -112,7 +112,7 @@ describe('what the watcher measures', () => {
         },
         {
           logger: createLogger({ logLevel: 'SILENT' }),
-          metrics: createMetrics({ write: (line) => lines.push(parseEmf(line)) }),
+          metrics: createMetrics({ policyDimension: true, write: (line) => lines.push(parseEmf(line)) }),
           slackIntervalMs: 0,
           stopBeforeEndMs: 500,
           missedRunCheckEveryMs: 0,
@@ -128,6 +128,12 @@ describe('what the watcher measures', () => {
       expect(lag).toBeLessThan(120_000 + 30_000);
       expect(values(lines, 'Notifications')[0]?.dimensions.outcome).toBe('succeeded');
       expect(values(lines, 'Deliveries')[0]?.dimensions.destination).toBe('slack');
+      // The opt-in policy breakdown: a third dimension set, never a session ID.
+      const delivered = lines.find((line) => 'Deliveries' in line);
+      expect(delivered?.policy).toBe('Nightly');
+      expect(delivered?._aws.CloudWatchMetrics[0]?.Dimensions).toContainEqual(['service', 'destination', 'policy']);
+      expect(lines.find((line) => 'Notifications' in line)?.policy).toBe('Nightly');
+      expect(JSON.stringify(lines)).not.toContain('"501"');
     } finally {
       await Promise.all([emulator.close(), sink.close()]);
     }
