@@ -170,13 +170,13 @@ describe('scheduled watcher', () => {
       const h = await startWatch({ WATCH_CONCURRENCY: '4' }, { slackIntervalMs: 100 });
       h.add(...['p1', 'p2', 'p3', 'p4', 'p5'].map((id, i) => finished(id, 30 - i)));
 
+      const started = Date.now();
       await h.run();
 
-      const gaps = h.slackTimes.slice(1).map((t, i) => t - (h.slackTimes[i] ?? 0));
       expect(h.slackTimes).toHaveLength(5);
-      // Posts start 100 ms apart; rendering and sockets add tens of ms of jitter to each arrival, not to the rate.
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
-      expect((h.slackTimes.at(-1) ?? 0) - (h.slackTimes[0] ?? 0)).toBeGreaterThanOrEqual(350);
+      // The n-th post may not start before n intervals have passed; a loaded machine can only make it later.
+      const arrivals = [...h.slackTimes].sort((a, b) => a - b).map((t) => t - started);
+      for (const [n, ms] of arrivals.entries()) expect(ms).toBeGreaterThanOrEqual(n * 100 - 5);
     });
   });
 
