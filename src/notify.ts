@@ -1,6 +1,7 @@
 import { outcomeOf, sessionContextFrom, sessionTimes } from './core/context.ts';
 import { runClassOf } from './core/history/record.ts';
 import type { JobSession } from './core/job-session.ts';
+import type { ObjectResults } from './core/objects.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
 import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
 import { utcSecond } from './core/time.ts';
@@ -8,6 +9,7 @@ import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
+import { redactDeep } from './redact.ts';
 import type { SessionRequest } from './triggers/request.ts';
 
 export { outcomeOf } from './core/context.ts';
@@ -108,6 +110,10 @@ async function readNotification(
     known !== undefined || !source.getSession
       ? Promise.resolve(known)
       : source.getSession(request.sessionId, sessionDeadline).catch(() => undefined);
+  // Per-object results ride along like the session: best effort, never a reason to withhold the message.
+  const objects: Promise<ObjectResults | undefined> = source.getObjectResults
+    ? source.getObjectResults(request.sessionId, sessionDeadline).catch(() => undefined)
+    : Promise.resolve(undefined);
   // The policy's memory is read while the log streams in, as soon as the policy's name is known (the event may say it).
   if (request.policyName) prefetchHistory(deps, request, undefined, deadline);
   void jobSession.then((found) => prefetchHistory(deps, request, found, deadline));
@@ -119,12 +125,18 @@ async function readNotification(
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, graceEnd - Date.now()), undefined);
   });
-  const found = await Promise.race([jobSession, late]).finally(() => clearTimeout(timer));
+  const [found, perObject] = await Promise.all([
+    Promise.race([jobSession, late]),
+    Promise.race([objects, late]),
+  ]).finally(() => clearTimeout(timer));
   const session: SessionContext = sessionContextFrom(request.sessionId, found, {
     policyName: request.policyName,
     urlTemplate: deps.sessionUrlTemplate,
+    objects: perObject,
+    note: source.note,
   });
-  return { ...log, session };
+  // Chat text is scrubbed like logs: an appliance may echo a credential (a refused password) in its error text.
+  return redactDeep({ ...log, session });
 }
 
 function prefetchHistory(deps: NotifyDeps, request: SessionRequest, found: JobSession | undefined, deadline: Deadline) {

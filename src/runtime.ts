@@ -1,6 +1,8 @@
 import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
 import { loggerEnv } from './config/env.ts';
 import type { Config, SecretRef } from './config/notifier.ts';
+import { metricsEnv } from './config/observability.ts';
+import { isClearTextAppliance } from './config/urls.ts';
 import { DEFAULT_BASELINE_MIN_RUNS } from './core/history/baseline.ts';
 import {
   createDynamoDeliveryStore,
@@ -19,8 +21,10 @@ import { createHistoryRecorder, type HistoryRecorder } from './history/recorder.
 import { createDynamoHistoryStore, createMemoryHistoryStore, type HistoryStore } from './history/store.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { measuredDestination, measuredSource } from './measured.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import type { NotifyDeps } from './notify.ts';
-import { hostOf, registerSecret } from './redact.ts';
+import { hostOf, registerSecret, registerWebhookUrl } from './redact.ts';
 import {
   createSecretReader,
   registerCredentials,
@@ -31,6 +35,7 @@ import {
   resolveWebhookUrl,
   type SecretReader,
 } from './secrets.ts';
+import { REPLAY_MEMORY_SECONDS } from './triggers/replay-guard.ts';
 
 /** Everything an invocation needs, built once per container and reused while it is warm. */
 export interface Runtime extends NotifyDeps {
@@ -38,8 +43,12 @@ export interface Runtime extends NotifyDeps {
   readonly appliance: ApplianceClient;
   readonly config: Config;
   readonly logger: Logger;
+  /** EMF metrics on stdout (POWERTOOLS_METRICS_NAMESPACE); local runs pass noMetrics. */
+  readonly metrics: Metrics;
   /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
   readonly signingSecret: (() => Promise<string>) | undefined;
+  /** Where the HTTP trigger remembers accepted signatures: the delivery record store. */
+  readonly replayStore: DeliveryStore;
 }
 
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
@@ -47,6 +56,7 @@ export function createRuntime(
   config: Config,
   overrides: {
     logger?: Logger;
+    metrics?: Metrics;
     agents?: HttpAgents;
     secrets?: SecretReader;
     deliveryStore?: DeliveryStore;
@@ -56,13 +66,19 @@ export function createRuntime(
   } = {},
 ): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
+  const metrics = overrides.metrics ?? createMetrics(metricsEnv());
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of secretRefs(config)) {
+  for (const ref of [config.slack, config.teams, config.generic])
+    if (ref?.kind === 'value') registerWebhookUrl(ref.value);
+  for (const ref of [config.pagerduty?.routingKey, config.webhookSigning, config.slackApp?.token]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
   registerCredentials(config.api.credentials);
   prefetchSecrets(config, secrets);
 
+  if (config.api.allowHttp && isClearTextAppliance(config.api.baseUrl)) {
+    logger.warn('BACKUP_API_ALLOW_HTTP is true: the password grant and bearer token cross the network in clear');
+  }
   if (config.api.insecureTls) {
     logger.warn(
       'BACKUP_API_INSECURE_TLS is true: the appliance certificate is NOT verified; prefer BACKUP_API_CA_CERT',
@@ -72,6 +88,7 @@ export function createRuntime(
     overrides.agents ?? createAgents({ caCertPem: config.api.caCertPem, insecureTls: config.api.insecureTls });
 
   const source = createApplianceClient({
+    product: config.api.product,
     baseUrl: config.api.baseUrl,
     apiVersion: config.api.version,
     credentials: () => resolveCredentials(config.api.credentials, secrets),
@@ -97,19 +114,19 @@ export function createRuntime(
     config.slack &&
       createSlackDestination({
         ...transport,
-        webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
+        webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets, config.webhookHostCheck),
         ...config.alerting.slack,
       }),
     config.teams &&
       createTeamsDestination({
         ...transport,
-        webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
+        webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets, config.webhookHostCheck),
         ...config.alerting.teams,
       }),
     pagerDutyDestination(config, secrets, transport),
     config.generic &&
       createGenericDestination({
-        webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets),
+        webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets, config.webhookHostCheck),
         ...transport,
         appliance: hostOf(config.api.baseUrl),
         notifyOn: config.alerting.generic.notifyOn,
@@ -117,12 +134,17 @@ export function createRuntime(
   ].filter((d) => d !== undefined);
 
   // Exactly once per (session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else this container's memory.
-  const deliveryStore =
-    overrides.deliveryStore ??
-    (config.idempotencyTable
-      ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
-      : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
-  const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
+  const recordStore = (expiresAfterSeconds?: number) => {
+    const options = { graceMs: config.deadlineMarginMs, ...(expiresAfterSeconds ? { expiresAfterSeconds } : {}) };
+    return config.idempotencyTable
+      ? createDynamoDeliveryStore(config.idempotencyTable, options)
+      : createMemoryDeliveryStore(options);
+  };
+  const deliveryStore = overrides.deliveryStore ?? recordStore();
+  // Measured inside the idempotency layer: a duplicate it answers from its records is not a second delivery.
+  const idempotent = destinations.map((destination) =>
+    withIdempotency(measuredDestination(destination, metrics), deliveryStore, logger),
+  );
   // Start loading the store's SDK now (first invocation), so it overlaps the appliance calls instead of the first post.
   deliveryStore.prepare();
 
@@ -132,10 +154,13 @@ export function createRuntime(
   return {
     config,
     logger,
-    source,
+    metrics,
+    source: measuredSource(source, metrics),
     appliance: source,
     destinations: idempotent,
     signingSecret,
+    // The same table, its own record lifetime: a signature is remembered only as long as the window accepts it.
+    replayStore: recordStore(REPLAY_MEMORY_SECONDS),
     sessionUrlTemplate: config.sessionUrlTemplate,
     history,
   };

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
+import { API_VERSION_FORMAT, DEFAULT_API_VERSION, type Product, ProductSchema } from '../appliance/dialects/index.ts';
 import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
+import { isStrongSigningSecret, SIGNING_SECRET_RULE } from '../triggers/signature.ts';
 import {
   arn,
   type Env,
@@ -14,6 +16,7 @@ import {
   parseEnv,
   rejectUnknownVariables,
 } from './env.ts';
+import { applianceBaseUrl, configuredUrlProblems } from './urls.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
 export type SecretRef =
@@ -28,11 +31,15 @@ export type CredentialsRef =
 
 export interface Config {
   readonly api: {
+    /** Which appliance family (BACKUP_PRODUCT), default "azure". */
+    readonly product: Product;
     readonly baseUrl: string;
     readonly version: string;
     readonly credentials: CredentialsRef;
     readonly caCertPem: string | undefined;
     readonly insecureTls: boolean;
+    /** BACKUP_API_ALLOW_HTTP: plain http:// to a remote appliance was accepted (credentials in clear; warned). */
+    readonly allowHttp: boolean;
   };
   readonly slack: SecretRef | undefined;
   /** Set instead of `slack` when SLACK_BOT_TOKEN(_SECRET_ARN) and SLACK_CHANNEL are. */
@@ -54,6 +61,8 @@ export interface Config {
   readonly httpTimeoutMs: number;
   /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
   readonly idempotencyTable: string | undefined;
+  /** WEBHOOK_HOST_CHECK: destination URLs must be on their service's hosts (off for proxies; https is always required). */
+  readonly webhookHostCheck: boolean;
   /** DynamoDB table of policy memories (streaks, baselines, Slack threads); in memory when unset. */
   readonly historyTable: string | undefined;
   /** DURATION_ANOMALY_FACTOR: a run this many times the median (or 1/factor of it) is called unusual. */
@@ -103,11 +112,9 @@ const millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
 
 const EnvSchema = z.object({
-  BACKUP_API_URL: z.pipe(
-    httpUrl,
-    z.transform((u) => u.replace(/\/+$/, '')),
-  ),
-  BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
+  BACKUP_API_URL: z.pipe(httpUrl, z.transform(applianceBaseUrl)),
+  BACKUP_PRODUCT: z._default(z.enum(ProductSchema.options, { error: 'must be azure, vbr, aws or gcp' }), 'azure'),
+  BACKUP_API_VERSION: optionalText,
   BACKUP_API_TOKEN: optionalText,
   BACKUP_API_USERNAME: optionalText,
   BACKUP_API_PASSWORD: optionalText,
@@ -116,6 +123,7 @@ const EnvSchema = z.object({
     z.string().check(z.includes('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate')),
   ),
   BACKUP_API_INSECURE_TLS: flag,
+  BACKUP_API_ALLOW_HTTP: flag,
   SLACK_WEBHOOK_URL: z.optional(httpUrl),
   SLACK_WEBHOOK_SECRET_ARN: z.optional(arn),
   TEAMS_WEBHOOK_URL: z.optional(httpUrl),
@@ -150,8 +158,11 @@ const EnvSchema = z.object({
   GENERIC_WEBHOOK_SECRET_ARN: z.optional(arn),
   GENERIC_NOTIFY_ON: notifyOn,
   // A short shared secret can be brute-forced from one captured request.
-  WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  WEBHOOK_SIGNING_SECRET: z.optional(
+    z.string().check(z.refine(isStrongSigningSecret, `must be ${SIGNING_SECRET_RULE}`)),
+  ),
   WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
+  WEBHOOK_HOST_CHECK: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
   IDEMPOTENCY_TABLE: z.optional(tableName),
   HISTORY_TABLE: z.optional(tableName),
   DURATION_ANOMALY_FACTOR: z._default(
@@ -178,13 +189,17 @@ const EnvSchema = z.object({
 export function loadConfig(env: Env = process.env): Config {
   rejectUnknownVariables(env);
   const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
+  const urlProblems = configuredUrlProblems(e);
+  if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
   return Object.freeze({
     api: Object.freeze({
+      product: e.BACKUP_PRODUCT,
       baseUrl: e.BACKUP_API_URL,
-      version: e.BACKUP_API_VERSION,
+      version: apiVersionFrom(e.BACKUP_PRODUCT, e.BACKUP_API_VERSION),
       credentials: credentialsFrom(e),
       caCertPem: e.BACKUP_API_CA_CERT,
       insecureTls: e.BACKUP_API_INSECURE_TLS,
+      allowHttp: e.BACKUP_API_ALLOW_HTTP,
     }),
     ...destinationsFrom(e),
     alerting: alertingFrom(e),
@@ -193,9 +208,22 @@ export function loadConfig(env: Env = process.env): Config {
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
+    webhookHostCheck: e.WEBHOOK_HOST_CHECK === 'on',
     historyTable: e.HISTORY_TABLE,
     durationAnomalyFactor: e.DURATION_ANOMALY_FACTOR,
   });
+}
+
+/** BACKUP_API_VERSION checked against the product's form (a path segment for Azure, a header revision otherwise). */
+function apiVersionFrom(product: Product, version: string | undefined): string {
+  if (version === undefined) return DEFAULT_API_VERSION[product];
+  const format = API_VERSION_FORMAT[product];
+  if (!format.pattern.test(version)) {
+    throw new ConfigError(
+      `invalid configuration: BACKUP_API_VERSION must look like ${format.example} for BACKUP_PRODUCT=${product}`,
+    );
+  }
+  return version;
 }
 
 function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {

@@ -64,7 +64,12 @@ export function createWatchPosters(
       await options.pacers?.get(name)?.wait(name, deadline);
       await postWebhook({
         destination: name,
-        url: await resolveWebhookUrl(name === 'slack' ? config.slack : config.teams, variable, options.secrets),
+        url: await resolveWebhookUrl(
+          name === 'slack' ? config.slack : config.teams,
+          variable,
+          options.secrets,
+          config.webhookHostCheck,
+        ),
         payload: render(message),
         deadline,
         agents: options.agents,

@@ -7,8 +7,10 @@ import { deadlineFrom } from '../deadline.ts';
 import { NotifierError, TriggerError } from '../errors.ts';
 import type { HttpAgents } from '../http/client.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { createRuntime } from '../runtime.ts';
 import { createSecretReader, type SecretReader } from '../secrets.ts';
+import { applianceHost } from '../triggers/session.ts';
 import { runDigest } from './digest.ts';
 import { createPacer, createWatchPosters, pacedDestination } from './posters.ts';
 import { runWatch, type WatchDeps, type WatchReport } from './run.ts';
@@ -37,6 +39,7 @@ export function createWatcherRuntime(
   env: Readonly<Record<string, string | undefined>> = process.env,
   overrides: {
     logger?: Logger;
+    metrics?: Metrics;
     agents?: HttpAgents;
     secrets?: SecretReader;
     state?: WatcherStateStore;
@@ -52,6 +55,7 @@ export function createWatcherRuntime(
   const runtime = createRuntime(config, {
     secrets,
     ...(overrides.logger ? { logger: overrides.logger } : {}),
+    ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
     ...(overrides.agents ? { agents: overrides.agents } : {}),
   });
   const slackPacer = createPacer(overrides.slackIntervalMs ?? SLACK_INTERVAL_MS);
@@ -62,6 +66,7 @@ export function createWatcherRuntime(
   return {
     config,
     logger: runtime.logger,
+    metrics: runtime.metrics,
     notify: {
       source: runtime.source,
       destinations: runtime.destinations.map((d) => (d.name === 'slack' ? pacedDestination(d, slackPacer) : d)),
@@ -93,7 +98,13 @@ export function createWatcherHandler(makeRuntime: () => WatcherRuntime) {
     const task = 'task' in parsed.data ? parsed.data.task : 'watch';
     runtime ??= makeRuntime();
     const { logger } = runtime;
-    logger.appendKeys({ trigger: 'schedule', task, requestId: context.awsRequestId });
+    logger.addContext(context);
+    logger.appendKeys({
+      trigger: 'schedule',
+      task,
+      requestId: context.awsRequestId,
+      appliance: applianceHost(runtime.config.api.baseUrl),
+    });
     const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
     try {
       if (task === 'watch') return await runWatch(runtime, deadline);
@@ -109,7 +120,7 @@ export function createWatcherHandler(makeRuntime: () => WatcherRuntime) {
       });
       throw error;
     } finally {
-      logger.removeKeys(['trigger', 'task', 'requestId']);
+      logger.removeKeys(['trigger', 'task', 'requestId', 'appliance']);
     }
   };
 }
