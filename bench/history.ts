@@ -46,6 +46,8 @@ export async function benchHistory(options: {
   module: string;
   runtime: NodeRuntime;
   latencyMs: number;
+  /** Where a wrong call count is reported (the smoke run fails on it). */
+  failures: string[];
 }) {
   const seed = sampleLog('38').log ?? [];
   const sessions = Array.from({ length: 6 * options.rounds + 10 }, (_, i) =>
@@ -109,6 +111,10 @@ export async function benchHistory(options: {
 
   const count = (op: string, list: readonly string[]) => list.filter((c) => c === op).length;
   const extra = (op: string) => round((count(op, seen.dynamo) - count(op, seen.memory)) / options.rounds, 2);
+  const calls = { reads: extra('GetItem'), writes: extra('PutItem'), other: extra('UpdateItem') };
+  if (calls.reads !== 1 || calls.writes !== 1 || calls.other !== 0) {
+    options.failures.push(`history: expected 1 read and 1 write per notification, saw ${JSON.stringify(calls)}`);
+  }
   const figure = (values: { memory: number[]; dynamo: number[] }) => ({
     memory: round(median(values.memory)),
     dynamo: round(median(values.dynamo)),
@@ -116,7 +122,7 @@ export async function benchHistory(options: {
   });
   return {
     method: `${options.runtime.name}, median of ${options.rounds} interleaved rounds; both with delivery records in DynamoDB (dynalite), every hop delayed ${options.latencyMs} ms; floor = in-memory history store`,
-    historyCallsPerNotification: { reads: extra('GetItem'), writes: extra('PutItem'), other: extra('UpdateItem') },
+    historyCallsPerNotification: calls,
     deliveryRecordCallsPerNotification: round(seen.memory.length / options.rounds, 2),
     redeliveryCalls: { reads: count('GetItem', redelivery), writes: count('PutItem', redelivery) },
     coldInvocationMs: figure(cold),

@@ -76,7 +76,13 @@ async function main(): Promise<void> {
   const own = runtimes[0];
   const history =
     own &&
-    (await benchHistory({ rounds: smoke ? 1 : 11, module: entries.notifier, runtime: own, latencyMs: LATENCY_MS }));
+    (await benchHistory({
+      rounds: args.rounds,
+      module: entries.notifier,
+      runtime: own,
+      latencyMs: LATENCY_MS,
+      failures,
+    }));
   await servers.close();
 
   const results: Results & { readonly history: typeof history } = {

@@ -114,8 +114,7 @@ async function readNotification(
   const objects: Promise<ObjectResults | undefined> = source.getObjectResults
     ? source.getObjectResults(request.sessionId, sessionDeadline).catch(() => undefined)
     : Promise.resolve(undefined);
-  // The policy's memory is read while the log streams in, as soon as the policy's name is known (the event may say it).
-  if (request.policyName) prefetchHistory(deps, request, undefined, deadline);
+  // The policy's memory is read while the log streams in, as soon as the appliance names the policy.
   void jobSession.then((found) => prefetchHistory(deps, request, found, deadline));
 
   const log = await readLogOrProblem(source, request, deadline).finally(() => {
@@ -140,14 +139,19 @@ async function readNotification(
 }
 
 function prefetchHistory(deps: NotifyDeps, request: SessionRequest, found: JobSession | undefined, deadline: Deadline) {
-  const policy = sessionContextFrom(request.sessionId, found, { policyName: request.policyName }).policyName;
+  const policy = memoryPolicy(sessionContextFrom(request.sessionId, found));
   if (deps.history && policy)
     deps.history.prefetch({ appliance: deps.applianceName ?? DEFAULT_APPLIANCE, policy }, deadline);
 }
 
+/** The policy whose memory a session joins: only a name the appliance gave (an event's name could forge a streak). */
+function memoryPolicy(session: SessionContext | undefined): string | undefined {
+  return session?.policyNameFrom === 'appliance' && session.policyName ? session.policyName : undefined;
+}
+
 /** Records the finished session in its policy's memory and attaches what the memory says (nothing for an unnamed job). */
 async function remember(deps: NotifyDeps, notification: Notification, deadline: Deadline): Promise<Notification> {
-  const policy = notification.session?.policyName;
+  const policy = memoryPolicy(notification.session);
   const cls = runClassOf(outcomeOf(notification));
   if (!deps.history || !policy || cls === undefined) return notification;
   const times = sessionTimes(notification);

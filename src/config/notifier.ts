@@ -16,6 +16,7 @@ import {
   parseEnv,
   rejectUnknownVariables,
 } from './env.ts';
+import { SLACK_APP_ENV, type SlackAppConfig, slackAppFrom } from './slack-app.ts';
 import { applianceBaseUrl, configuredUrlProblems } from './urls.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
@@ -67,15 +68,6 @@ export interface Config {
   readonly historyTable: string | undefined;
   /** DURATION_ANOMALY_FACTOR: a run this many times the median (or 1/factor of it) is called unusual. */
   readonly durationAnomalyFactor: number;
-}
-
-/** Slack app mode: the Web API with a bot token, one thread per run of failures. */
-export interface SlackAppConfig {
-  readonly token: SecretRef;
-  /** A channel ID, e.g. C0123ABCDEF. */
-  readonly channel: string;
-  /** SLACK_API_URL (default https://slack.com/api), e.g. a local emulator. */
-  readonly apiUrl: string;
 }
 
 export interface PagerDutyConfig {
@@ -169,20 +161,7 @@ const EnvSchema = z.object({
     z.coerce.number().check(z.minimum(1.5, 'must be at least 1.5'), z.maximum(100, 'must be at most 100')),
     3,
   ),
-  SLACK_BOT_TOKEN: z.optional(
-    z.string().check(z.regex(/^xox[bp]-[\w-]{10,250}$/, 'must be a Slack bot token (xoxb-…)')),
-  ),
-  SLACK_BOT_TOKEN_SECRET_ARN: z.optional(arn),
-  SLACK_CHANNEL: z.optional(
-    z.string().check(z.regex(/^[CGD][A-Z0-9]{6,20}$/, 'must be a Slack channel ID, e.g. C0123ABCDEF')),
-  ),
-  SLACK_API_URL: z._default(
-    z.pipe(
-      httpUrl,
-      z.transform((u) => u.replace(/\/+$/, '')),
-    ),
-    'https://slack.com/api',
-  ),
+  ...SLACK_APP_ENV,
 });
 
 /** Reads and validates the notifier's configuration; the only reader of process.env in the project. */
@@ -250,7 +229,7 @@ function destinationsFrom(
   e: z.infer<typeof EnvSchema>,
 ): Pick<Config, 'slack' | 'slackApp' | 'teams' | 'pagerduty' | 'generic'> {
   const slack = secretRef('SLACK_WEBHOOK', e.SLACK_WEBHOOK_URL, e.SLACK_WEBHOOK_SECRET_ARN);
-  const slackApp = slackAppFrom(e);
+  const slackApp = slackAppFrom(e, e.WEBHOOK_HOST_CHECK === 'on');
   if (slack && slackApp) {
     throw new ConfigError(
       'contradictory Slack configuration: set either SLACK_WEBHOOK_URL(_SECRET_ARN) or SLACK_BOT_TOKEN(_SECRET_ARN) with SLACK_CHANNEL',
@@ -275,15 +254,6 @@ function destinationsFrom(
     notifyOn: e.PAGERDUTY_NOTIFY_ON,
   };
   return { slack, slackApp, teams, pagerduty, generic };
-}
-
-function slackAppFrom(e: z.infer<typeof EnvSchema>): SlackAppConfig | undefined {
-  const token = secretRef('SLACK_BOT_TOKEN', e.SLACK_BOT_TOKEN, e.SLACK_BOT_TOKEN_SECRET_ARN, 'SLACK_BOT_TOKEN');
-  if (!token && !e.SLACK_CHANNEL) return undefined;
-  if (!token)
-    throw new ConfigError('SLACK_CHANNEL is set but SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_SECRET_ARN) is missing');
-  if (!e.SLACK_CHANNEL) throw new ConfigError('SLACK_BOT_TOKEN is set but SLACK_CHANNEL (a channel ID) is missing');
-  return { token, channel: e.SLACK_CHANNEL, apiUrl: e.SLACK_API_URL };
 }
 
 function alertingFrom(e: z.infer<typeof EnvSchema>): AlertingConfig {

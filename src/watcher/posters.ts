@@ -1,4 +1,5 @@
-import type { Config, SlackAppConfig } from '../config/notifier.ts';
+import type { Config } from '../config/notifier.ts';
+import type { SlackAppConfig } from '../config/slack-app.ts';
 import { renderWatchSlack, renderWatchTeams, type WatchMessage } from '../core/render/digest.ts';
 import { postWebhook } from '../destinations/post-webhook.ts';
 import { interpretSlack } from '../destinations/slack.ts';

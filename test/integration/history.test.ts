@@ -115,6 +115,26 @@ describe('alerts that remember', () => {
     });
   });
 
+  describe('when only the event names the policy', () => {
+    it('says nothing from memory and leaves the memory untouched (an event cannot forge a streak)', async () => {
+      const store = createMemoryHistoryStore();
+      const h = await start(
+        { TEAMS_WEBHOOK_URL: undefined },
+        { sessions: SESSIONS },
+        { ...shared, historyStore: store },
+      );
+      for (const id of IDS.slice(0, 4)) await h.invoke({ sessionId: id });
+      const before = structuredClone([...store.items]);
+      h.emulator.enqueueFaults('session', [{ status: 404 }]);
+      await h.invoke({ sessionId: IDS[4], policyName: 'ERP-Database' });
+      const posts = h.sink.postsTo('slack');
+      expect(posts).toHaveLength(5);
+      expect(posts[4]?.body).toContain('ERP-Database');
+      expect(slackMemory(posts[4])).toEqual([]);
+      expect([...store.items]).toEqual(before);
+    });
+  });
+
   describe('when the history store cannot be read', () => {
     it('posts the message without memory lines and logs a warning', async () => {
       const broken: HistoryStore = {

@@ -48,6 +48,26 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ...BASE, ...env })).toThrow(message);
     });
 
+    it.each([
+      ['http://slack.example.com/api', /SLACK_API_URL must use https:\/\//],
+      ['https://slack.example.com/api', /SLACK_API_URL must be Slack's Web API/],
+    ])('refuses to send the token to %s', (url, message) => {
+      expect(() =>
+        loadConfig({ ...BASE, SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: 'C0123ABCDEF', SLACK_API_URL: url }),
+      ).toThrow(message);
+    });
+
+    it('accepts a local emulator and, with the host check off, a proxy', () => {
+      const app = { ...BASE, SLACK_BOT_TOKEN: TOKEN, SLACK_CHANNEL: 'C0123ABCDEF' };
+      expect(loadConfig({ ...app, SLACK_API_URL: 'http://127.0.0.1:9999/api' }).slackApp?.apiUrl).toBe(
+        'http://127.0.0.1:9999/api',
+      );
+      expect(
+        loadConfig({ ...app, SLACK_API_URL: 'https://proxy.example.com/slack/', WEBHOOK_HOST_CHECK: 'off' }).slackApp
+          ?.apiUrl,
+      ).toBe('https://proxy.example.com/slack');
+    });
+
     it('never puts the token in an error', () => {
       const env = { ...BASE, SLACK_BOT_TOKEN: 'xoxb-secret-but-channel-missing-999' };
       expect(() => loadConfig(env)).toThrow(/SLACK_CHANNEL/);
