@@ -1,6 +1,23 @@
 // @ts-check
-// `npm run mutate` (not in CI: it takes tens of minutes). Narrow it while iterating: `npm run mutate -- --mutate src/core/time.ts`.
-// Survivors judged equivalent (no reader-visible difference) are listed, each with its reason, in stryker.equivalent.md.
+// `npm run mutate` runs two passes (not in CI: they take tens of minutes): MUTATE_AREA=core mutates the pure core against
+// the unit and golden tests; MUTATE_AREA=io mutates the appliance client, HTTP retry, log reader, destinations and config
+// against the unit and integration tests that drive them. While iterating, narrow it:
+// `MUTATE_AREA=core npx stryker run --mutate src/core/render/teams.ts --concurrency 1`.
+// Survivors judged equivalent (no behaviour a reader or caller could notice) are listed in stryker.equivalent.md.
+
+const AREAS = {
+  core: ['src/core/**/*.ts'],
+  io: [
+    'src/adapters/appliance-api.ts',
+    'src/adapters/http-retry.ts',
+    'src/adapters/log-stream.ts',
+    'src/adapters/webhook-delivery.ts',
+    'src/adapters/*-delivery.ts',
+    'src/adapters/idempotent-destination.ts',
+    'src/config.ts',
+  ],
+};
+const area = process.env.MUTATE_AREA === 'io' ? 'io' : 'core';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
@@ -10,25 +27,16 @@ const config = {
   // TypeScript 7 has no JS API: no type-checker plugin, and a tsconfig path that does not exist skips Stryker's rewrite.
   tsconfigFile: 'tsconfig.stryker-none.json',
   coverageAnalysis: 'perTest',
-  mutate: [
-    'src/core/**/*.ts',
-    'src/adapters/appliance-api.ts',
-    'src/adapters/http-retry.ts',
-    'src/adapters/log-stream.ts',
-    'src/adapters/*-delivery.ts',
-    'src/adapters/idempotent-destination.ts',
-    'src/config.ts',
-  ],
+  mutate: AREAS[area],
   // The machine is shared: two workers at most.
   concurrency: 2,
-  timeoutMS: 10_000,
+  timeoutMS: 5_000,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `reports/mutation/${area}/index.html` },
+  jsonReporter: { fileName: `reports/mutation/${area}/mutation.json` },
   tempDirName: 'reports/.stryker-tmp',
   cleanTempDir: 'always',
-  thresholds: { high: 85, low: 80, break: null },
-  ignoreStatic: false,
+  thresholds: { high: area === 'core' ? 85 : 80, low: 70, break: null },
 };
 
 export default config;
