@@ -34,6 +34,9 @@ const config = {
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${area}/index.html` },
   jsonReporter: { fileName: `reports/mutation/${area}/mutation.json` },
+  // Re-runs only mutants whose code or covering tests changed since the last run of the same area.
+  incremental: true,
+  incrementalFile: `reports/mutation/${area}/incremental.json`,
   tempDirName: 'reports/.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: area === 'core' ? 85 : 80, low: 70, break: null },
