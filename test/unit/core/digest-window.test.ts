@@ -84,7 +84,7 @@ describe('buildDigest failure cap', () => {
     );
     const slackText = renderWatchSlack({ kind: 'digest', digest }).blocks.at(-1);
     expect(slackText).toMatchObject({
-      text: { text: expect.stringMatching(/^\*Failures \(12\)\*\n[^]*\n…and 2 more$/) },
+      text: { text: expect.stringMatching(/^\*Failures \(12\)\*\n[\s\S]*\n…and 2 more$/) },
     });
     const teamsBody = renderWatchTeams({ kind: 'digest', digest }).attachments[0].content.body;
     expect(teamsBody.at(-2)).toMatchObject({ text: 'Failures (12)', weight: 'Bolder' });
