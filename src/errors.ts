@@ -28,27 +28,29 @@ export class TriggerError extends NotifierError {
   }
 }
 
-/** Why a call to the backup appliance failed, in terms the alert and the retry logic can act on. */
-export type SourceFailure =
-  | 'not-found'
-  | 'forbidden'
-  | 'unauthorized'
-  | 'bad-request'
-  | 'invalid-response'
-  | 'auth-failed'
-  | 'unavailable'
-  | 'timeout'
-  | 'budget-exhausted';
+import type { Failure } from './core/vocabulary.ts';
+
+/** Why a call to the backup appliance failed (see core/vocabulary.ts). */
+export type SourceFailure = Failure;
 
 /** A call to the backup appliance API failed; `failure` says how, `statusCode` what it answered (if anything). */
 export class SourceApiError extends NotifierError {
   readonly failure: SourceFailure;
   readonly statusCode: number | undefined;
+  /** The server's Retry-After, which the retry loop honours. */
+  readonly retryAfter: string | readonly string[] | undefined;
+  /** The appliance's own problem text (RFC 7807 title/detail), cleaned of secrets, e.g. ": Not Found — …". */
+  readonly problem: string;
 
   constructor(
     failure: SourceFailure,
     message: string,
-    options: ErrorOptions & { statusCode?: number | undefined; retryable?: boolean } = {},
+    options: ErrorOptions & {
+      statusCode?: number | undefined;
+      retryable?: boolean;
+      retryAfter?: string | readonly string[] | undefined;
+      problem?: string;
+    } = {},
   ) {
     super(`SOURCE_${failure.toUpperCase().replaceAll('-', '_')}`, message, {
       cause: options.cause,
@@ -56,6 +58,8 @@ export class SourceApiError extends NotifierError {
     });
     this.failure = failure;
     this.statusCode = options.statusCode;
+    this.retryAfter = options.retryAfter;
+    this.problem = options.problem ?? '';
   }
 }
 

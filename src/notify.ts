@@ -1,15 +1,16 @@
-import { outcomeOf, type SessionOutcome, sessionContextFrom } from './core/context.ts';
+import { outcomeOf, sessionContextFrom } from './core/context.ts';
 import type { JobSession } from './core/job-session.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
 import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
-import type { SessionRequest } from './core/trigger.ts';
+import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
+import { redactDeep } from './redact.ts';
+import type { SessionRequest } from './triggers/request.ts';
 
 export { outcomeOf } from './core/context.ts';
 
-/** The overall result a caller (and the summary log line) reports. */
-export type Outcome = SessionOutcome;
+export type { Outcome } from './core/vocabulary.ts';
 
 export interface NotifyDeps {
   readonly source: SessionLogSource;
@@ -38,16 +39,6 @@ export interface NotifyResult {
   /** Destinations whose policy (e.g. SLACK_NOTIFY_ON=failures) left this session out, and why; absent when none did. */
   readonly skipped?: readonly { readonly destination: string; readonly reason: string }[];
 }
-
-// Failures that another attempt cannot fix: the alert names them instead of going silent.
-const REPORTABLE = new Set([
-  'not-found',
-  'forbidden',
-  'invalid-response',
-  'bad-request',
-  'auth-failed',
-  'unauthorized',
-]);
 
 /**
  * Reads the session's log, summarizes it and posts one message to every destination.
@@ -119,7 +110,8 @@ async function readNotification(
     policyName: request.policyName,
     urlTemplate: deps.sessionUrlTemplate,
   });
-  return { ...log, session };
+  // Chat text is scrubbed like logs: an appliance may echo a credential (a refused password) in its error text.
+  return redactDeep({ ...log, session });
 }
 
 async function readLogOrProblem(
@@ -131,18 +123,16 @@ async function readLogOrProblem(
     const summary = await source.readLog(request.sessionId, deadline, () => createSummaryBuilder(request.sessionId));
     return { kind: 'summary', summary };
   } catch (error) {
-    if (error instanceof SourceApiError && !error.retryable && REPORTABLE.has(error.failure)) {
-      return {
-        kind: 'problem',
-        problem: {
-          sessionId: request.sessionId,
-          failure: error.failure === 'unauthorized' ? 'auth-failed' : (error.failure as ProblemReport['failure']),
-          statusCode: error.statusCode ?? null,
-          detail: error.message,
-        },
-      };
-    }
-    throw error;
+    if (!(error instanceof SourceApiError) || error.retryable) throw error;
+    const failure = reportedFailure(error.failure);
+    if (failure === undefined) throw error;
+    const problem = {
+      sessionId: request.sessionId,
+      failure,
+      statusCode: error.statusCode ?? null,
+      detail: error.message,
+    };
+    return { kind: 'problem', problem };
   }
 }
 

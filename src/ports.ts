@@ -1,18 +1,13 @@
 import type { JobSession } from './core/job-session.ts';
-import type { LogItem } from './core/session-log.ts';
+import type { LogSink } from './core/session-log.ts';
 import type { Notification } from './core/summary.ts';
+
+export type { LogSink } from './core/session-log.ts';
 
 /** Time left for outbound work in this invocation (the Lambda's remaining time minus a safety margin). */
 export interface Deadline {
   /** Milliseconds left; zero or less means no new call may start. */
   remainingMs(): number;
-}
-
-/** Receives validated log entries one at a time, so a 100k-entry log never has to sit in memory whole. */
-export interface LogSink<T> {
-  add(item: LogItem): void;
-  /** Called once after the last entry. `jobSessionId` is what the appliance said, when it said it. */
-  finish(jobSessionId: string | null): T;
 }
 
 /** The backup appliance's job-session log, as a stream of entries. */

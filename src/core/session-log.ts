@@ -47,3 +47,10 @@ export function isLogItem(value: unknown): value is LogItem {
     (isNullishText(duration) || (typeof duration === 'number' && Number.isFinite(duration)))
   );
 }
+
+/** Receives validated log entries one at a time, so a 100k-entry log never has to sit in memory whole. */
+export interface LogSink<T> {
+  add(item: LogItem): void;
+  /** Called once after the last entry. `jobSessionId` is what the appliance said, when it said it. */
+  finish(jobSessionId: string | null): T;
+}

@@ -63,12 +63,12 @@ export function worstOf(severities: Iterable<Severity>): Severity | null {
 }
 
 /** How a chat message names an outcome: an emoji and a few words. */
-export interface Outcome {
+export interface OutcomeWords {
   readonly emoji: string;
   readonly words: string;
 }
 
-const OUTCOMES: Readonly<Record<Severity, Outcome>> = {
+const OUTCOMES: Readonly<Record<Severity, OutcomeWords>> = {
   failed: { emoji: '❌', words: 'Failed' },
   warning: { emoji: '⚠️', words: 'Finished with warnings' },
   unknown: { emoji: '❔', words: 'Unknown status' },
@@ -77,9 +77,9 @@ const OUTCOMES: Readonly<Record<Severity, Outcome>> = {
   success: { emoji: '✅', words: 'Succeeded' },
 };
 
-const NO_ENTRIES: Outcome = { emoji: '📭', words: 'No log entries' };
+const NO_ENTRIES: OutcomeWords = { emoji: '📭', words: 'No log entries' };
 
 /** The outcome a reader sees for a session whose worst step severity is `worst` (null: the log was empty). */
-export function describeOutcome(worst: Severity | null): Outcome {
+export function describeOutcome(worst: Severity | null): OutcomeWords {
   return worst === null ? NO_ENTRIES : OUTCOMES[worst];
 }

@@ -1,6 +1,5 @@
-import type { LogSink } from '../ports.ts';
 import { truncate } from './render/escape.ts';
-import type { LogItem, SessionLog } from './session-log.ts';
+import type { LogItem, LogSink, SessionLog } from './session-log.ts';
 import { normalizeStatus, severityRank } from './status.ts';
 import {
   MAX_PROBLEMS_KEPT,
@@ -10,7 +9,7 @@ import {
   type StatusCount,
   type Summary,
 } from './summary.ts';
-import { parseDuration } from './timespan.ts';
+import { parseDuration, parseTimestamp } from './time.ts';
 
 /** Distinct unrecognised statuses get their own row up to this many; the rest share OTHER_STATUSES_LABEL. */
 export const MAX_UNKNOWN_STATUS_ROWS = 200;
@@ -29,23 +28,6 @@ interface CountRow {
 const NO_RANK = SEVERITY_ORDER.length;
 // The largest epoch milliseconds a Date can hold (ECMA-262 §21.4.1.22); toISOString() throws past it.
 const MAX_TIME_MS = 8.64e15;
-
-/** Parses an ISO-8601 timestamp to epoch ms, reading a date-time without a zone as UTC; NaN when unusable. */
-export function parseTimestamp(value: string | null | undefined): number {
-  if (value === null || value === undefined || value === '') return Number.NaN;
-  return Date.parse(hasZone(value) ? value : `${value}Z`);
-}
-
-/** True when the text has a zone after its date part ("Z", "+02:00", "-0500"), or has no time part (date-only is UTC). */
-function hasZone(value: string): boolean {
-  // Only the part after "YYYY-MM-DD" can hold a zone; a date-only string is already UTC for Date.parse.
-  if (value.length <= 10) return true;
-  for (let i = value.length - 1; i > 10; i--) {
-    const code = value.charCodeAt(i);
-    if (code === 90 || code === 122 || code === 43 || code === 45) return true; // Z z + -
-  }
-  return false;
-}
 
 /**
  * Starts an incremental summary of session `sessionId`'s log: counters and at most MAX_PROBLEMS_KEPT problems per severity,

@@ -1,8 +1,9 @@
-/** How bad a status is, from the reader's point of view. Ordered worst first in SEVERITY_ORDER. */
-export type Severity = 'failed' | 'warning' | 'unknown' | 'canceled' | 'running' | 'success';
+import { type ReportedFailure, type Severity, SeveritySchema } from './vocabulary.ts';
+
+export type { Severity } from './vocabulary.ts';
 
 /** Worst first: failed > warning > unknown > canceled > running/pending > success. */
-export const SEVERITY_ORDER: readonly Severity[] = ['failed', 'warning', 'unknown', 'canceled', 'running', 'success'];
+export const SEVERITY_ORDER: readonly Severity[] = SeveritySchema.options;
 
 /** A log step a reader must see: a failure or a warning, with its message verbatim (escaping happens at render time). */
 export interface ProblemStep {
@@ -43,10 +44,10 @@ export interface Summary {
 /** The summarizer keeps at most this many problem steps per severity: more than any message can show. */
 export const MAX_PROBLEMS_KEPT = 50;
 
-/** Why no log summary could be made, as the alert names it (see errors.ts SourceFailure). */
+/** Why no log summary could be made, as the alert names it. */
 export interface ProblemReport {
   readonly sessionId: string;
-  readonly failure: 'not-found' | 'forbidden' | 'invalid-response' | 'bad-request' | 'auth-failed';
+  readonly failure: ReportedFailure;
   readonly statusCode: number | null;
   /** A short, secret-free explanation, e.g. "session 999 was not found (404)". */
   readonly detail: string;
@@ -57,8 +58,10 @@ export interface ProblemReport {
  * Every field is null when unknown: the session call failed, or the appliance left it out.
  */
 export interface SessionContext {
-  /** The policy (job) name, from the event when it carried one, else `backupJobInfo.policyName`. */
+  /** The policy (job) name: the appliance's `backupJobInfo.policyName`, else the event's (see `policyNameFrom`). */
   readonly policyName: string | null;
+  /** Who named the policy; an "event" name is the caller's word only, so it never resolves or joins an incident. */
+  readonly policyNameFrom?: 'appliance' | 'event';
   /** The appliance's label for the session type, e.g. "Policy Backup" (`localizedType`). */
   readonly type: string | null;
   /** The appliance's own overall status of the session, verbatim (e.g. "Error"). */

@@ -1,4 +1,4 @@
-import { signatureFor } from '../core/signature.ts';
+import { signatureFor } from '../triggers/signature.ts';
 
 type HttpEventLike = { headers?: Record<string, string | undefined>; body?: string; isBase64Encoded?: boolean };
 

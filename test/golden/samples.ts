@@ -4,7 +4,7 @@ import type { SessionLog } from '../../src/core/session-log.ts';
 import { summarize } from '../../src/core/summarize.ts';
 import type { Notification, ProblemReport } from '../../src/core/summary.ts';
 import { SAMPLE_SESSIONS, type SampleSession, sampleFromLog } from '../../src/dev/sample-sessions.ts';
-import { loadSessionLog } from '../unit/core/load-fixture.ts';
+import { loadSessionLog } from '../support/load-fixture.ts';
 
 /** The console link every golden message carries, as SESSION_URL_TEMPLATE would set it. */
 export const GOLDEN_URL_TEMPLATE = 'https://backup.example.com/#/sessions/{sessionId}';

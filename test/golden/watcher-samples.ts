@@ -1,7 +1,7 @@
 import type { JobSession } from '../../src/core/job-session.ts';
 import type { WatchMessage } from '../../src/core/render/digest.ts';
 import { buildDigest } from '../../src/core/render/digest.ts';
-import type { PolicyLastRun } from '../../src/core/watch.ts';
+import type { PolicyLastRun } from '../../src/core/watch/missed-runs.ts';
 import { GOLDEN_URL_TEMPLATE } from './samples.ts';
 
 const DAY_END = Date.parse('2024-03-12T06:00:00Z');

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretError } from '../../src/errors.ts';
 import { type Harness, PASSWORD, startHarness, USERNAME } from '../support/harness.ts';
+import { rejection } from '../support/rejection.ts';
 import { startSecretsManager } from '../support/secrets-manager-server.ts';
 
 const APPLIANCE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/appliance-AbCdEf';
@@ -59,6 +60,35 @@ describe('credentials and webhooks from AWS Secrets Manager', () => {
     expect(h.output.join('')).not.toContain(PASSWORD);
   });
 
+  it('asks for every configured secret at once, so a cold notification waits for one Secrets Manager round trip', async () => {
+    const TEAMS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/teams-AbCdEf';
+    const values: Record<string, string> = {};
+    secretsManager = await startSecretsManager(values, { holdFor: 3 });
+    vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', secretsManager.url);
+    const h = await startHarness({
+      BACKUP_API_USERNAME: undefined,
+      BACKUP_API_PASSWORD: undefined,
+      BACKUP_API_SECRET_ARN: APPLIANCE_ARN,
+      SLACK_WEBHOOK_URL: undefined,
+      SLACK_WEBHOOK_SECRET_ARN: SLACK_ARN,
+      TEAMS_WEBHOOK_URL: undefined,
+      TEAMS_WEBHOOK_SECRET_ARN: TEAMS_ARN,
+    });
+    harness = h;
+    Object.assign(values, {
+      [APPLIANCE_ARN]: JSON.stringify({ username: USERNAME, password: PASSWORD }),
+      [SLACK_ARN]: h.sink.urlFor('slack'),
+      [TEAMS_ARN]: h.sink.urlFor('teams'),
+    });
+
+    await h.invoke({ sessionId: '38' });
+
+    expect(secretsManager.mostInFlight).toBe(3);
+    expect(secretsManager.calls).toHaveLength(3);
+    expect(h.sink.postsTo('slack')).toHaveLength(1);
+    expect(h.sink.postsTo('teams')).toHaveLength(1);
+  });
+
   it('accepts a token secret', async () => {
     const h = await startWithSecrets((slackUrl) => ({
       [APPLIANCE_ARN]: JSON.stringify({ token: 'not-a-valid-token-but-secret' }),
@@ -79,27 +109,19 @@ describe('credentials and webhooks from AWS Secrets Manager', () => {
       [SLACK_ARN]: slackUrl,
     }));
 
-    const error = await h.invoke({ sessionId: '38' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(h.invoke({ sessionId: '38' }), SecretError);
 
-    expect(error).toBeInstanceOf(SecretError);
-    expect((error as Error).message).toContain('BACKUP_API_SECRET_ARN');
-    expect((error as Error).message).not.toContain('hunter2-value');
+    expect(error.message).toContain('BACKUP_API_SECRET_ARN');
+    expect(error.message).not.toContain('hunter2-value');
     expect(h.sink.posts).toHaveLength(0);
   });
 
   it('fails naming the secret ARN when it does not exist, and reads it again on the next invocation', async () => {
     const h = await startWithSecrets(() => ({}));
 
-    const first = await h.invoke({ sessionId: '38' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const first = await rejection(h.invoke({ sessionId: '38' }), SecretError);
 
-    expect(first).toBeInstanceOf(SecretError);
-    expect((first as Error).message).toContain(APPLIANCE_ARN);
+    expect(first.message).toContain(APPLIANCE_ARN);
     await h.invoke({ sessionId: '38' }).catch(() => undefined);
     expect(secretsManager?.calls.filter((c) => c.includes(APPLIANCE_ARN)).length).toBeGreaterThanOrEqual(2);
   });
@@ -140,10 +162,9 @@ describe('TLS opt-out', () => {
     it('fails naming the variable, not the value, when the secret holds something else', async () => {
       const h = await startWithRoutingKey('{"routing_key":"R0uting0Key0FromSecret0123456789"}');
 
-      const error = await h.invoke({ sessionId: '77' }).catch((e: unknown) => e);
+      const error = await rejection(h.invoke({ sessionId: '77' }));
 
-      expect(error).toBeInstanceOf(Error);
-      expect((error as Error).message).toContain('PAGERDUTY_ROUTING_KEY_SECRET_ARN');
+      expect(error.message).toContain('PAGERDUTY_ROUTING_KEY_SECRET_ARN');
       expect((error as Error).message).not.toContain(KEY);
       expect(h.output.join('')).not.toContain(KEY);
     });

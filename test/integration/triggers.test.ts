@@ -6,9 +6,9 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSecretReader } from '../../src/adapters/secrets.ts';
 import { signHttpEvent } from '../../src/dev/http-event.ts';
 import { NotifierError, TriggerError } from '../../src/errors.ts';
+import { createSecretReader } from '../../src/secrets.ts';
 import { loadEvent } from '../support/events.ts';
 import { type Harness, harnessPerTest, SIGNING_SECRET } from '../support/harness.ts';
 import { rejection } from '../support/rejection.ts';

@@ -5,8 +5,9 @@ import {
   createMemoryStateStore,
   StateStoreError,
   type WatcherStateStore,
-} from '../../src/adapters/watcher-state.ts';
+} from '../../src/watcher/state-store.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
+import { rejection } from '../support/rejection.ts';
 
 let dynamo: LocalDynamo;
 let tables = 0;
@@ -88,8 +89,7 @@ describe('createDynamoStateStore', () => {
 
   it('names the table in a non-retryable error when it does not exist', async () => {
     const store = createDynamoStateStore({ tableName: 'no-such-table', client: dynamo.client });
-    const error = await store.readCursor().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StateStoreError);
+    const error = await rejection(store.readCursor(), StateStoreError);
     expect(error).toMatchObject({ retryable: false, message: expect.stringContaining('no-such-table') });
   });
 });

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { WatcherStateStore } from '../../src/adapters/watcher-state.ts';
-import { createDynamoStateStore } from '../../src/adapters/watcher-state.ts';
 import { type ApplianceEmulator, startApplianceEmulator } from '../../src/dev/appliance-emulator.ts';
 import { type WatchSampleSpec, watchSample } from '../../src/dev/watch-samples.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { WatchReport } from '../../src/watch-run.ts';
-import { createWatcherHandler, createWatcherRuntime } from '../../src/watcher.ts';
+import type { WatchReport } from '../../src/watcher/run.ts';
+import { createWatcherHandler, createWatcherRuntime } from '../../src/watcher/runtime.ts';
+import type { WatcherStateStore } from '../../src/watcher/state-store.ts';
+import { createDynamoStateStore } from '../../src/watcher/state-store.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 

@@ -1,15 +1,16 @@
 import { afterEach } from 'vitest';
-import type { SecretReader } from '../../src/adapters/secrets.ts';
-import { createRuntime } from '../../src/compose.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/notifier.ts';
 import {
   type ApplianceEmulator,
   type ApplianceEmulatorOptions,
   startApplianceEmulator,
 } from '../../src/dev/appliance-emulator.ts';
 import { startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
-import { createHandler } from '../../src/handler.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { Metrics } from '../../src/metrics.ts';
+import { createRuntime } from '../../src/runtime.ts';
+import type { SecretReader } from '../../src/secrets.ts';
+import { createHandler } from '../../src/triggers/router.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export const USERNAME = 'notifier';
@@ -35,7 +36,7 @@ type EnvOverrides = Record<string, string | undefined>;
 export async function startHarness(
   envOrFactory: EnvOverrides | ((sink: WebhookSink) => EnvOverrides) = {},
   emulatorOptions: ApplianceEmulatorOptions = {},
-  overrides: { secrets?: SecretReader } = {},
+  overrides: { secrets?: SecretReader; metrics?: Metrics } = {},
 ): Promise<Harness> {
   const emulator = await startApplianceEmulator({
     users: [{ username: USERNAME, password: PASSWORD }],

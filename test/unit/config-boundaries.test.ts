@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadWatcherConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/notifier.ts';
+import { loadWatcherConfig } from '../../src/config/watcher.ts';
 import { ConfigError } from '../../src/errors.ts';
 
 const DAY = 86_400_000;

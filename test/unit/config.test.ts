@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadWatcherConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/notifier.ts';
+import { loadWatcherConfig } from '../../src/config/watcher.ts';
 import { ConfigError } from '../../src/errors.ts';
 
 const base = {
@@ -289,6 +290,16 @@ describe('loadConfig, HTTP trigger signing secret', () => {
     const error = configError({ ...base, WEBHOOK_SIGNING_SECRET: 'short-secret' });
     expect(error.message).toContain('WEBHOOK_SIGNING_SECRET must be at least 16 characters');
     expect(error.message).not.toContain('short-secret');
+  });
+
+  it.each([
+    ['16 spaces', ' '.repeat(16)],
+    ['one repeated character', 'a'.repeat(32)],
+    ['fewer than 8 distinct characters', 'abcabcabcabcabcabc'],
+  ])('refuses a blank or low-entropy secret (%s), saying how to make one', (_name, secret) => {
+    const error = configError({ ...base, WEBHOOK_SIGNING_SECRET: secret });
+    expect(error.message).toContain('WEBHOOK_SIGNING_SECRET');
+    expect(error.message).toContain('openssl rand -hex 32');
   });
 
   it('refuses both a value and an ARN', () => {

@@ -1,8 +1,9 @@
 import type { JobSession } from '../job-session.ts';
 import { normalizeStatus } from '../status.ts';
 import type { Severity } from '../summary.ts';
-import { formatDuration, formatUtcTime } from '../timespan.ts';
-import { isFinishedStatus, type PolicyLastRun, parseUtcMs, policyOf, sessionDurationMs } from '../watch.ts';
+import { formatDuration, formatUtcTime, parseTimestamp } from '../time.ts';
+import { isFinishedStatus } from '../watch/cursor.ts';
+import { type PolicyLastRun, policyOf, sessionDurationMs } from '../watch/missed-runs.ts';
 import { escapeSlackText, escapeTeamsText, escapeToFit, sanitizeSlackPlainText } from './escape.ts';
 import type { SlackBlock, SlackMessage } from './slack.ts';
 import { type CardElement, cardMessage, type TeamsMessage } from './teams.ts';
@@ -55,9 +56,9 @@ export function buildDigest(sessions: Iterable<JobSession>, fromMs: number, toMs
   let longest: Digest['longest'] = null;
   for (const session of sessions) {
     const id = String(session.id ?? '');
-    const stopMs = parseUtcMs(session.executionStopTime);
-    if (seen.has(id) || !isFinishedStatus(session.status) || stopMs === null || stopMs < fromMs || stopMs > toMs)
-      continue;
+    const stopMs = parseTimestamp(session.executionStopTime);
+    // NaN fails both comparisons: a session without a stop time is never counted.
+    if (seen.has(id) || !isFinishedStatus(session.status) || !(stopMs >= fromMs && stopMs <= toMs)) continue;
     seen.add(id);
     total++;
     const { severity } = normalizeStatus(session.status);

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { headlineOf, outcomeOf, sessionTimes, severityOf } from '../context.ts';
 import type { Notification } from '../summary.ts';
+import { OutcomeSchema, ReportedFailureSchema } from '../vocabulary.ts';
 
 const severity = z.enum(['failed', 'warning', 'unknown', 'canceled', 'running', 'success']);
 const nullableString = z.nullable(z.string());
@@ -16,7 +17,7 @@ export const GenericWebhookSchema = z.object({
   schemaVersion: z.literal(1),
   kind: z.enum(['summary', 'problem']),
   sessionId: z.string(),
-  outcome: z.enum(['succeeded', 'warning', 'failed', 'canceled', 'running', 'unknown', 'empty', 'unreadable']),
+  outcome: OutcomeSchema,
   severity: z.nullable(severity),
   headline: z.string(),
   job: z.object({
@@ -47,7 +48,7 @@ export const GenericWebhookSchema = z.object({
   ),
   readError: z.nullable(
     z.object({
-      failure: z.enum(['not-found', 'forbidden', 'invalid-response', 'bad-request', 'auth-failed']),
+      failure: ReportedFailureSchema,
       statusCode: z.nullable(z.number()),
       detail: z.string(),
     }),

@@ -1,7 +1,7 @@
 import { headlineOf, jobName, outcomeOf, sessionTimes, severityOf } from '../context.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification } from '../summary.ts';
-import { formatDuration } from '../timespan.ts';
+import { formatDuration } from '../time.ts';
 import { truncate } from './escape.ts';
 
 /**
@@ -47,7 +47,7 @@ const DETAIL_MESSAGE_CHARS = 500;
  * @example dedupKey(n, "backup.example.com") // "backup.example.com/policy/Nightly-Azure-VMs"
  */
 export function dedupKey(notification: Notification, source: string): string {
-  const policy = notification.session?.policyName;
+  const policy = notification.session?.policyNameFrom === 'event' ? null : notification.session?.policyName;
   const sessionId = notification.kind === 'summary' ? notification.summary.sessionId : notification.problem.sessionId;
   return truncate(policy ? `${source}/policy/${policy}` : `${source}/session/${sessionId}`, PAGERDUTY_LIMITS.dedupKey);
 }
@@ -65,6 +65,9 @@ export function pagerDutyEvent(
   const key = dedupKey(notification, options.source);
   if (severity === 'success') {
     if (!notification.session?.policyName) return { skipped: 'a success with no policy name resolves nothing' };
+    if (notification.session.policyNameFrom === 'event') {
+      return { skipped: 'a success whose policy only the event names resolves nothing' };
+    }
     return { event: { routing_key: options.routingKey, event_action: 'resolve', dedup_key: key } };
   }
   const level =

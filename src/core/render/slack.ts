@@ -2,27 +2,30 @@ import { headlineOf, sessionTimes, severityOf } from '../context.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Summary } from '../summary.ts';
-import { formatDuration, formatUtcTime } from '../timespan.ts';
+import { formatDuration, formatUtcTime } from '../time.ts';
 import { escapeSlackText, escapeToFit, sanitizeSlackPlainText, truncate } from './escape.ts';
 
-/** A Slack text object; mrkdwn text must already be escaped. */
-export interface SlackText {
-  readonly type: 'plain_text' | 'mrkdwn';
+/** A Slack plain-text object (headers and buttons take only these). */
+export interface SlackPlainText {
+  readonly type: 'plain_text';
   readonly text: string;
   readonly emoji?: boolean;
 }
 
+/** A Slack text object; mrkdwn text must already be escaped. */
+export type SlackText = SlackPlainText | { readonly type: 'mrkdwn'; readonly text: string };
+
 /** A link button (Block Kit `button` with a `url`): opens the session in the appliance console. */
 export interface SlackLinkButton {
   readonly type: 'button';
-  readonly text: SlackText;
+  readonly text: SlackPlainText;
   readonly url: string;
   readonly action_id: string;
 }
 
 /** The Block Kit blocks this renderer emits (a subset of Slack's). */
 export type SlackBlock =
-  | { readonly type: 'header'; readonly text: SlackText }
+  | { readonly type: 'header'; readonly text: SlackPlainText }
   | { readonly type: 'section'; readonly text: SlackText }
   | { readonly type: 'section'; readonly fields: readonly SlackText[] }
   | { readonly type: 'context'; readonly elements: readonly SlackText[] }
@@ -145,7 +148,7 @@ function renderSummary(notification: Notification, summary: Summary, mention: st
   ];
   if (context?.status) fields.push(mrkdwn(`*Appliance status*\n${fitSlack(context.status, 100)}`));
   const base: SlackBlock[] = [header(headline)];
-  // The mention is trusted config (validated in config.ts), placed outside every escaped text.
+  // The mention is trusted config (validated by the config), placed outside every escaped text.
   if (mention) base.push({ type: 'section', text: mrkdwn(`🔔 ${mention} please take a look.`) });
   base.push({ type: 'section', fields });
   const times = timesLine(notification);

@@ -2,7 +2,7 @@ import { headlineOf, sessionTimes, severityOf } from '../context.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Severity, Summary } from '../summary.ts';
-import { formatDuration, formatUtcTime } from '../timespan.ts';
+import { formatDuration, formatUtcTime } from '../time.ts';
 import { escapeTeamsText, escapeToFit } from './escape.ts';
 
 /** The Adaptive Card elements this renderer emits (a subset of the 1.4 schema). */
@@ -198,7 +198,7 @@ function summaryBody(
   }
   const headlineText = fitTeams(headlineOf(notification), 400);
   const body: CardElement[] = [headline(headlineText, severity ? COLORS[severity] : 'Warning')];
-  // The mention is trusted config (validated in config.ts), inserted outside every escaped text.
+  // The mention is trusted config (validated by the config), inserted outside every escaped text.
   if (mention) body.push({ type: 'TextBlock', text: `🔔 ${atText(mention)} please take a look.`, wrap: true });
   body.push({ type: 'FactSet', facts }, ...timeBlocks(notification));
   const groups = [

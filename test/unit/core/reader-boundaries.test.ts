@@ -5,7 +5,7 @@ import { renderSlack } from '../../../src/core/render/slack.ts';
 import { renderTeams } from '../../../src/core/render/teams.ts';
 import { summarize } from '../../../src/core/summarize.ts';
 import type { Notification, SessionContext } from '../../../src/core/summary.ts';
-import { parseDuration, parseTimeSpan } from '../../../src/core/timespan.ts';
+import { parseDuration, parseTimeSpan } from '../../../src/core/time.ts';
 
 const context = (overrides: Partial<SessionContext> = {}): SessionContext => ({
   policyName: 'Nightly-Azure-VMs',

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { renderSlack, SLACK_LIMITS, type SlackMessage, slackBlockChars } from '../../../src/core/render/slack.ts';
 import { createSummaryBuilder, summarize } from '../../../src/core/summarize.ts';
 import type { Notification, ProblemStep, SessionContext, StatusCount, Summary } from '../../../src/core/summary.ts';
-import { loadSessionLog } from './load-fixture.ts';
+import { loadSessionLog } from '../../support/load-fixture.ts';
 
 const render = (summary: Summary): SlackMessage => renderSlack({ kind: 'summary', summary });
 const renderFixture = (id: string, fixture: string): SlackMessage => render(summarize(id, loadSessionLog(fixture)));

@@ -7,7 +7,7 @@ import { renderTeams, TEAMS_MAX_BYTES, type TeamsMessage } from '../../../src/co
 import { createSummaryBuilder, summarize } from '../../../src/core/summarize.ts';
 import type { Notification, Summary } from '../../../src/core/summary.ts';
 import { SAMPLE_SESSIONS, type SampleSession, sampleLog } from '../../../src/dev/sample-sessions.ts';
-import { loadSessionLog } from './load-fixture.ts';
+import { loadSessionLog } from '../../support/load-fixture.ts';
 
 // The package's ESM build imports extensionless paths Node cannot resolve; its UMD bundle loads fine and needs no DOM to parse.
 const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;

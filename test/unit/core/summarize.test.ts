@@ -6,12 +6,11 @@ import {
   MAX_MESSAGE_KEPT,
   MAX_UNKNOWN_STATUS_ROWS,
   OTHER_STATUSES_LABEL,
-  parseTimestamp,
   summarize,
 } from '../../../src/core/summarize.ts';
 import { MAX_PROBLEMS_KEPT, type Summary } from '../../../src/core/summary.ts';
-import { formatDuration } from '../../../src/core/timespan.ts';
-import { loadSessionLog } from './load-fixture.ts';
+import { formatDuration, parseTimestamp } from '../../../src/core/time.ts';
+import { loadSessionLog } from '../../support/load-fixture.ts';
 
 const step = (status: string, extra: Partial<LogItem> = {}): LogItem => ({ status, ...extra });
 

@@ -1,17 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { JobSession } from '../../../src/core/job-session.ts';
+import { parseTimestamp, utcSecond } from '../../../src/core/time.ts';
 import {
   advanceCursor,
   type CandidateResult,
   isFinishedStatus,
-  lastRunsByPolicy,
-  missedRunChanges,
-  parseUtcMs,
   planWatch,
   type Selection,
   selectSessions,
-  utcSecond,
-} from '../../../src/core/watch.ts';
+} from '../../../src/core/watch/cursor.ts';
+import { lastRunsByPolicy, missedRunChanges } from '../../../src/core/watch/missed-runs.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -44,13 +42,13 @@ describe('utcSecond', () => {
   });
 });
 
-describe('parseUtcMs', () => {
+describe('parseTimestamp on session list times', () => {
   it('reads microsecond times, treats a zone-less time as UTC, and honours offsets', () => {
-    expect(parseUtcMs('2020-02-05T10:43:57.039845Z')).toBe(Date.UTC(2020, 1, 5, 10, 43, 57, 39));
-    expect(parseUtcMs('2020-02-05T10:43:57')).toBe(Date.UTC(2020, 1, 5, 10, 43, 57));
-    expect(parseUtcMs('2020-02-05T12:43:57+02:00')).toBe(Date.UTC(2020, 1, 5, 10, 43, 57));
-    expect(parseUtcMs(null)).toBeNull();
-    expect(parseUtcMs('yesterday')).toBeNull();
+    expect(parseTimestamp('2020-02-05T10:43:57.039845Z')).toBe(Date.UTC(2020, 1, 5, 10, 43, 57, 39));
+    expect(parseTimestamp('2020-02-05T10:43:57')).toBe(Date.UTC(2020, 1, 5, 10, 43, 57));
+    expect(parseTimestamp('2020-02-05T12:43:57+02:00')).toBe(Date.UTC(2020, 1, 5, 10, 43, 57));
+    expect(parseTimestamp(null)).toBeNaN();
+    expect(parseTimestamp('yesterday')).toBeNaN();
   });
 });
 

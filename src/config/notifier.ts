@@ -1,0 +1,249 @@
+import * as z from 'zod/mini';
+import type { MentionOn, NotifyOn } from '../core/context.ts';
+import type { TeamsMention } from '../core/render/teams.ts';
+import { ConfigError } from '../errors.ts';
+import { isStrongSigningSecret, SIGNING_SECRET_RULE } from '../triggers/signature.ts';
+import {
+  arn,
+  type Env,
+  flag,
+  httpUrl,
+  KNOWN,
+  mentionOn,
+  notifyOn,
+  optionalText,
+  parseEnv,
+  rejectUnknownVariables,
+} from './env.ts';
+import { applianceBaseUrl, configuredUrlProblems } from './urls.ts';
+
+/** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
+export type SecretRef =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'secret'; readonly arn: string };
+
+/** Credentials for the appliance, or the ARN of a JSON secret holding them. */
+export type CredentialsRef =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'password'; readonly username: string; readonly password: string }
+  | { readonly kind: 'secret'; readonly arn: string };
+
+export interface Config {
+  readonly api: {
+    readonly baseUrl: string;
+    readonly version: string;
+    readonly credentials: CredentialsRef;
+    readonly caCertPem: string | undefined;
+    readonly insecureTls: boolean;
+    /** BACKUP_API_ALLOW_HTTP: plain http:// to a remote appliance was accepted (credentials in clear; warned). */
+    readonly allowHttp: boolean;
+  };
+  readonly slack: SecretRef | undefined;
+  readonly teams: SecretRef | undefined;
+  /** PagerDuty Events API v2 (on-call paging): the routing key, the endpoint, and which sessions trigger. */
+  readonly pagerduty: PagerDutyConfig | undefined;
+  /** A generic JSON webhook receiving the versioned summary (docs/generic-webhook.schema.json). */
+  readonly generic: SecretRef | undefined;
+  /** Who hears about what, and who is pinged, per destination. */
+  readonly alerting: AlertingConfig;
+  /** A console link per session, e.g. "https://appliance/#/sessions/{sessionId}". */
+  readonly sessionUrlTemplate: string | undefined;
+  /** The shared secret that signs HTTP webhook requests; undefined when the HTTP trigger is not set up. */
+  readonly webhookSigning: SecretRef | undefined;
+  /** Kept free at the end of every invocation so it can fail cleanly instead of being killed. */
+  readonly deadlineMarginMs: number;
+  /** The longest any single HTTP attempt may take. */
+  readonly httpTimeoutMs: number;
+  /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
+  readonly idempotencyTable: string | undefined;
+  /** WEBHOOK_HOST_CHECK: destination URLs must be on their service's hosts (off for proxies; https is always required). */
+  readonly webhookHostCheck: boolean;
+}
+
+export interface PagerDutyConfig {
+  readonly routingKey: SecretRef;
+  readonly eventsUrl: string;
+  /** "failures" (default): only failed sessions trigger; "problems": warnings trigger too. */
+  readonly notifyOn: Exclude<NotifyOn, 'all'>;
+}
+
+export interface AlertingConfig {
+  readonly slack: { readonly notifyOn: NotifyOn; readonly mention: string | undefined; readonly mentionOn: MentionOn };
+  readonly teams: {
+    readonly notifyOn: NotifyOn;
+    readonly mention: TeamsMention | undefined;
+    readonly mentionOn: MentionOn;
+  };
+  readonly generic: { readonly notifyOn: NotifyOn };
+}
+
+/** PagerDuty's Events API v2 endpoint. */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+// One or more Slack mention tokens: a user group, a user, or @here/@channel; nothing else can ride along.
+const SLACK_MENTION =
+  /^(?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)(?: (?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)){0,9}$/;
+// "UPN or Entra object ID|Display Name": plain characters only, since the name is placed verbatim inside <at>…</at>.
+const TEAMS_MENTION =
+  /^(?:[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\|[\p{L}\p{N}][\p{L}\p{N} .'’()-]{0,99}$/u;
+const sessionUrlTemplate = z.pipe(httpUrl, z.string().check(z.includes('{sessionId}', 'must contain {sessionId}')));
+const millis = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
+
+const EnvSchema = z.object({
+  BACKUP_API_URL: z.pipe(httpUrl, z.transform(applianceBaseUrl)),
+  BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
+  BACKUP_API_TOKEN: optionalText,
+  BACKUP_API_USERNAME: optionalText,
+  BACKUP_API_PASSWORD: optionalText,
+  BACKUP_API_SECRET_ARN: z.optional(arn),
+  BACKUP_API_CA_CERT: z.optional(
+    z.string().check(z.includes('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate')),
+  ),
+  BACKUP_API_INSECURE_TLS: flag,
+  BACKUP_API_ALLOW_HTTP: flag,
+  SLACK_WEBHOOK_URL: z.optional(httpUrl),
+  SLACK_WEBHOOK_SECRET_ARN: z.optional(arn),
+  TEAMS_WEBHOOK_URL: z.optional(httpUrl),
+  TEAMS_WEBHOOK_SECRET_ARN: z.optional(arn),
+  NOTIFIER_DEADLINE_MARGIN_MS: millis(1_500),
+  NOTIFIER_HTTP_TIMEOUT_MS: millis(10_000),
+  SESSION_URL_TEMPLATE: z.optional(sessionUrlTemplate),
+  SLACK_NOTIFY_ON: notifyOn,
+  SLACK_MENTION_ON_FAILURE: z.optional(
+    z.string().check(z.regex(SLACK_MENTION, 'must be Slack mentions such as <!subteam^S0123ABC> or <@U0123ABC>')),
+  ),
+  SLACK_MENTION_ON: mentionOn,
+  TEAMS_NOTIFY_ON: notifyOn,
+  TEAMS_MENTION_ON_FAILURE: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(TEAMS_MENTION, 'must be "UPN or Entra object ID|Display Name", e.g. alice@contoso.com|Alice Smith'),
+      ),
+  ),
+  TEAMS_MENTION_ON: mentionOn,
+  PAGERDUTY_ROUTING_KEY: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9]{20,64}$/, 'must be a PagerDuty integration (routing) key')),
+  ),
+  PAGERDUTY_ROUTING_KEY_SECRET_ARN: z.optional(arn),
+  PAGERDUTY_EVENTS_URL: z._default(httpUrl, PAGERDUTY_EVENTS_URL),
+  PAGERDUTY_NOTIFY_ON: z._default(
+    z.enum(['problems', 'failures'], { error: 'must be problems or failures' }),
+    'failures',
+  ),
+  GENERIC_WEBHOOK_URL: z.optional(httpUrl),
+  GENERIC_WEBHOOK_SECRET_ARN: z.optional(arn),
+  GENERIC_NOTIFY_ON: notifyOn,
+  // A short shared secret can be brute-forced from one captured request.
+  WEBHOOK_SIGNING_SECRET: z.optional(
+    z.string().check(z.refine(isStrongSigningSecret, `must be ${SIGNING_SECRET_RULE}`)),
+  ),
+  WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
+  WEBHOOK_HOST_CHECK: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
+  IDEMPOTENCY_TABLE: z.optional(
+    z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
+  ),
+});
+
+/** Reads and validates the notifier's configuration; the only reader of process.env in the project. */
+export function loadConfig(env: Env = process.env): Config {
+  rejectUnknownVariables(env);
+  const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
+  const urlProblems = configuredUrlProblems(e);
+  if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
+  return Object.freeze({
+    api: Object.freeze({
+      baseUrl: e.BACKUP_API_URL,
+      version: e.BACKUP_API_VERSION,
+      credentials: credentialsFrom(e),
+      caCertPem: e.BACKUP_API_CA_CERT,
+      insecureTls: e.BACKUP_API_INSECURE_TLS,
+      allowHttp: e.BACKUP_API_ALLOW_HTTP,
+    }),
+    ...destinationsFrom(e),
+    alerting: alertingFrom(e),
+    sessionUrlTemplate: e.SESSION_URL_TEMPLATE,
+    webhookSigning: secretRef('WEBHOOK_SIGNING', e.WEBHOOK_SIGNING_SECRET, e.WEBHOOK_SIGNING_SECRET_ARN),
+    deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
+    httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
+    idempotencyTable: e.IDEMPOTENCY_TABLE,
+    webhookHostCheck: e.WEBHOOK_HOST_CHECK === 'on',
+  });
+}
+
+function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {
+  const given = [
+    e.BACKUP_API_TOKEN && 'BACKUP_API_TOKEN',
+    (e.BACKUP_API_USERNAME || e.BACKUP_API_PASSWORD) && 'BACKUP_API_USERNAME/BACKUP_API_PASSWORD',
+    e.BACKUP_API_SECRET_ARN && 'BACKUP_API_SECRET_ARN',
+  ].filter(Boolean);
+  if (given.length === 0) {
+    throw new ConfigError(
+      'missing appliance credentials: set BACKUP_API_TOKEN, or BACKUP_API_USERNAME and BACKUP_API_PASSWORD, or BACKUP_API_SECRET_ARN',
+    );
+  }
+  if (given.length > 1)
+    throw new ConfigError(`contradictory appliance credentials: set only one of ${given.join(', ')}`);
+  if (e.BACKUP_API_TOKEN) return { kind: 'token', token: e.BACKUP_API_TOKEN };
+  if (e.BACKUP_API_SECRET_ARN) return { kind: 'secret', arn: e.BACKUP_API_SECRET_ARN };
+  if (!e.BACKUP_API_USERNAME) throw new ConfigError('BACKUP_API_USERNAME is missing (BACKUP_API_PASSWORD is set)');
+  if (!e.BACKUP_API_PASSWORD) throw new ConfigError('BACKUP_API_PASSWORD is missing (BACKUP_API_USERNAME is set)');
+  return { kind: 'password', username: e.BACKUP_API_USERNAME, password: e.BACKUP_API_PASSWORD };
+}
+
+function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 'teams' | 'pagerduty' | 'generic'> {
+  const slack = secretRef('SLACK_WEBHOOK', e.SLACK_WEBHOOK_URL, e.SLACK_WEBHOOK_SECRET_ARN);
+  const teams = secretRef('TEAMS_WEBHOOK', e.TEAMS_WEBHOOK_URL, e.TEAMS_WEBHOOK_SECRET_ARN);
+  const routingKey = secretRef(
+    'PAGERDUTY_ROUTING_KEY',
+    e.PAGERDUTY_ROUTING_KEY,
+    e.PAGERDUTY_ROUTING_KEY_SECRET_ARN,
+    'PAGERDUTY_ROUTING_KEY',
+  );
+  const generic = secretRef('GENERIC_WEBHOOK', e.GENERIC_WEBHOOK_URL, e.GENERIC_WEBHOOK_SECRET_ARN);
+  if (!slack && !teams && !routingKey && !generic) {
+    throw new ConfigError(
+      'no destination configured: set SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET_ARN, and/or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_SECRET_ARN, and/or PAGERDUTY_ROUTING_KEY(_SECRET_ARN), and/or GENERIC_WEBHOOK_URL(_SECRET_ARN)',
+    );
+  }
+  const pagerduty = routingKey && {
+    routingKey,
+    eventsUrl: e.PAGERDUTY_EVENTS_URL,
+    notifyOn: e.PAGERDUTY_NOTIFY_ON,
+  };
+  return { slack, teams, pagerduty, generic };
+}
+
+function alertingFrom(e: z.infer<typeof EnvSchema>): AlertingConfig {
+  const [id = '', name = ''] = e.TEAMS_MENTION_ON_FAILURE?.split('|') ?? [];
+  return {
+    slack: { notifyOn: e.SLACK_NOTIFY_ON, mention: e.SLACK_MENTION_ON_FAILURE, mentionOn: e.SLACK_MENTION_ON },
+    teams: {
+      notifyOn: e.TEAMS_NOTIFY_ON,
+      mention: e.TEAMS_MENTION_ON_FAILURE ? { id, name: name.trim() } : undefined,
+      mentionOn: e.TEAMS_MENTION_ON,
+    },
+    generic: { notifyOn: e.GENERIC_NOTIFY_ON },
+  };
+}
+
+/** `plain` names the variable holding the value itself, for the error when both it and the ARN are set. */
+function secretRef(
+  prefix: string,
+  url: string | undefined,
+  secretArn: string | undefined,
+  plain = prefix === 'WEBHOOK_SIGNING' ? `${prefix}_SECRET` : `${prefix}_URL`,
+): SecretRef | undefined {
+  if (url && secretArn) {
+    throw new ConfigError(`contradictory configuration: set only one of ${plain}, ${prefix}_SECRET_ARN`);
+  }
+  if (url) return { kind: 'value', value: url };
+  if (secretArn) return { kind: 'secret', arn: secretArn };
+  return undefined;
+}
+
+/** The notifier's variables that are set in `env`, for local runs that fill the rest with embedded defaults. */
+export function notifierEnv(env: Env = process.env): Record<string, string> {
+  return Object.fromEntries(KNOWN.flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
+}

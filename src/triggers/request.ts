@@ -1,0 +1,48 @@
+import { normalizeSessionId } from '../core/session-id.ts';
+import { TriggerError } from '../errors.ts';
+
+/** Which kind of event asked for the notification. */
+export type TriggerKind = 'direct' | 'eventbridge' | 'sns' | 'sqs' | 'http';
+
+/** What the notifier needs from any event: the session to report on, and the policy name when the event knows it. */
+export interface SessionRequest {
+  readonly sessionId: string;
+  readonly policyName: string | undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Names what an event looks like without echoing any of its values (they may be large or hostile). */
+export function describeShape(event: unknown): string {
+  if (Array.isArray(event)) return 'an array';
+  if (!isRecord(event)) return event === null ? 'null' : `a ${typeof event}`;
+  const keys = Object.keys(event)
+    .slice(0, 10)
+    .map((key) => (key.length > 40 ? `${key.slice(0, 40)}…` : key).replace(/[^\w$.-]/g, '?'));
+  return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.join(', ')}`;
+}
+
+/**
+ * Reads the session request from a direct-invoke payload `{ sessionId }` or an EventBridge event `{ detail: { sessionId } }`.
+ * Throws TriggerError naming the problem when the ID is missing or invalid.
+ */
+export function sessionRequestFrom(payload: unknown, trigger: TriggerKind): SessionRequest {
+  const body = isRecord(payload) && isRecord(payload.detail) && 'detail-type' in payload ? payload.detail : payload;
+  if (!isRecord(body) || !('sessionId' in body) || body.sessionId === undefined || body.sessionId === null) {
+    throw new TriggerError(
+      `session ID is missing: no sessionId found in the ${trigger} event (${describeShape(payload)})`,
+    );
+  }
+  const sessionId = normalizeSessionId(body.sessionId);
+  if (sessionId === null) {
+    throw new TriggerError(
+      `session ID is invalid in the ${trigger} event: it must be a non-negative integer or a UUID`,
+    );
+  }
+  const policyName =
+    typeof body.policyName === 'string' && body.policyName.trim() !== ''
+      ? body.policyName.trim().slice(0, 200)
+      : undefined;
+  return { sessionId, policyName };
+}
