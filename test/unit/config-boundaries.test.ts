@@ -100,7 +100,7 @@ describe('loadConfig padded values', () => {
   it('trims the display name of the Teams mention', () => {
     const config = loadConfig({
       ...base,
-      TEAMS_WEBHOOK_URL: 'https://x.example.com/hook',
+      TEAMS_WEBHOOK_URL: 'https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=x',
       TEAMS_MENTION_ON_FAILURE: 'alice@contoso.com|Alice Smith ',
     });
     expect(config.alerting.teams.mention).toEqual({ id: 'alice@contoso.com', name: 'Alice Smith' });
