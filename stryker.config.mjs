@@ -7,15 +7,7 @@
 
 const AREAS = {
   core: ['src/core/**/*.ts'],
-  io: [
-    'src/adapters/appliance-api.ts',
-    'src/adapters/http-retry.ts',
-    'src/adapters/log-stream.ts',
-    'src/adapters/webhook-delivery.ts',
-    'src/adapters/*-delivery.ts',
-    'src/adapters/idempotent-destination.ts',
-    'src/config.ts',
-  ],
+  io: ['src/appliance/*.ts', 'src/http/retry.ts', 'src/destinations/*.ts', 'src/config/*.ts'],
 };
 const area = process.env.MUTATE_AREA === 'io' ? 'io' : 'core';
 

@@ -3,11 +3,11 @@ import base from './vitest.config.ts';
 
 // The core pass needs only the core unit and golden tests (fast); the I/O pass adds the unit and integration suites that
 // drive adapters and config.
-const core = ['test/unit/core/**/*.test.ts', 'test/unit/trigger.test.ts', 'test/golden/**/*.test.ts'];
+const core = ['test/unit/core/**/*.test.ts', 'test/unit/triggers/**/*.test.ts', 'test/golden/**/*.test.ts'];
 const io = [
   'test/unit/**/*.test.ts',
   'test/golden/**/*.test.ts',
-  'test/integration/{appliance-api,big-logs,alerts,idempotency,handler,fault-matrix}.test.ts',
+  'test/integration/{appliance-client,appliance-edges,big-logs,alerts,idempotency,handler,http-edges,fault-matrix}.test.ts',
 ];
 
 export default defineConfig({
