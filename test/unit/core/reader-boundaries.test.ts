@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sessionContextFrom, sessionTimes } from '../../../src/core/context.ts';
+import { escapeSlackText, escapeToFit } from '../../../src/core/render/escape.ts';
 import { pagerDutyEvent } from '../../../src/core/render/pagerduty.ts';
 import { renderSlack } from '../../../src/core/render/slack.ts';
 import { renderTeams } from '../../../src/core/render/teams.ts';
@@ -210,5 +211,18 @@ describe('pagerDutyEvent for a log that could not be read', () => {
     expect(pagerDutyEvent(unreadable(null), { ...options, notifyOn: 'failures' })).toEqual({
       skipped: 'PAGERDUTY_NOTIFY_ON=failures and the session is unreadable',
     });
+  });
+});
+
+describe('escapeToFit with no room at all', () => {
+  it('gives an empty text for a budget of zero or below instead of looping forever', () => {
+    expect(escapeToFit('<!channel> & more', 0, escapeSlackText)).toBe('');
+    expect(escapeToFit('<!channel> & more', -5, escapeSlackText)).toBe('');
+  });
+
+  it('renders, rather than hangs, when a mention leaves the fallback text no room (config caps mentions far below)', () => {
+    const mention = `<@U${'X'.repeat(4_100)}>`;
+    const message = renderSlack(emptyLog(context()), { mention });
+    expect(message.text).toBe(`${mention} `);
   });
 });
