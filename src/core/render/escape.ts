@@ -95,7 +95,8 @@ export function escapeToFit(text: string, max: number, escaper: (text: string) =
   // The escapers expand text at most ~5x ("&" → "&amp;"), so a first cut at `max` source characters bounds the work.
   let source = truncate(text, max);
   let escaped = escaper(source);
-  while (escaped.length > max) {
+  // An empty source is as short as it gets: a budget below zero must end the loop, not spin it.
+  while (escaped.length > max && source !== '') {
     const budget = Math.floor((source.length * max) / escaped.length) - 1;
     source = truncate(source, Math.max(0, Math.min(budget, source.length - 1)));
     escaped = escaper(source);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PAGERDUTY_LIMITS, pagerDutyEvent } from '../../../src/core/render/pagerduty.ts';
 import { summarize } from '../../../src/core/summarize.ts';
 import type { Notification, SessionContext } from '../../../src/core/summary.ts';
@@ -30,7 +30,10 @@ const notification = (statuses: string[], context: SessionContext | null = sessi
 
 describe('pagerDutyEvent', () => {
   describe('for a failed session', () => {
-    const decided = pagerDutyEvent(notification(['Success', 'Error', 'Warning']), OPTIONS);
+    let decided: ReturnType<typeof pagerDutyEvent>;
+    beforeEach(() => {
+      decided = pagerDutyEvent(notification(['Success', 'Error', 'Warning']), OPTIONS);
+    });
 
     it('triggers a critical event keyed by appliance host and policy, with summary, details and link', () => {
       expect(decided).toEqual({

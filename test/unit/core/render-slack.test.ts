@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { renderSlack, SLACK_LIMITS, type SlackMessage, slackBlockChars } from '../../../src/core/render/slack.ts';
 import { createSummaryBuilder, summarize } from '../../../src/core/summarize.ts';
 import type { Notification, ProblemStep, SessionContext, StatusCount, Summary } from '../../../src/core/summary.ts';
@@ -77,7 +77,10 @@ function monstrousSummary(): Summary {
 
 describe('renderSlack', () => {
   describe('with the documented session 38', () => {
-    const message = renderFixture('38', 'documented-38');
+    let message: SlackMessage;
+    beforeEach(() => {
+      message = renderFixture('38', 'documented-38');
+    });
 
     it('heads the message with the outcome and the session', () => {
       expect(message.blocks[0]).toEqual({
@@ -109,7 +112,10 @@ describe('renderSlack', () => {
   });
 
   describe('when steps failed and warned', () => {
-    const message = renderFixture('41', 'failed');
+    let message: SlackMessage;
+    beforeEach(() => {
+      message = renderFixture('41', 'failed');
+    });
 
     it('says the session failed', () => {
       expect(message.blocks[0]).toMatchObject({ text: { text: '❌ Unknown job failed — session 41' } });
@@ -165,7 +171,10 @@ describe('renderSlack', () => {
   });
 
   describe('with a message that tries to ping the channel and plant a link', () => {
-    const message = renderFixture('49', 'hostile-message');
+    let message: SlackMessage;
+    beforeEach(() => {
+      message = renderFixture('49', 'hostile-message');
+    });
 
     it('leaves no unescaped < anywhere, so no <!channel>, mention or link reaches Slack', () => {
       for (const text of [...texts(message).map((t) => withoutDateTokens(t.text)), message.text]) {
@@ -182,10 +191,13 @@ describe('renderSlack', () => {
   });
 
   describe('with more problems than a message should show', () => {
-    const builder = createSummaryBuilder('50');
-    for (let i = 0; i < 30; i++) builder.add({ status: 'Error', message: `disk ${i} failed` });
-    for (let i = 0; i < 12; i++) builder.add({ status: 'Warning', message: `disk ${i} slow` });
-    const message = render(builder.finish('50'));
+    let message: SlackMessage;
+    beforeEach(() => {
+      const builder = createSummaryBuilder('50');
+      for (let i = 0; i < 30; i++) builder.add({ status: 'Error', message: `disk ${i} failed` });
+      for (let i = 0; i < 12; i++) builder.add({ status: 'Warning', message: `disk ${i} slow` });
+      message = render(builder.finish('50'));
+    });
 
     it('cuts each list with "…and N more"', () => {
       const text = allText(message);
@@ -228,9 +240,12 @@ describe('renderSlack', () => {
   });
 
   describe('for a log that could not be read', () => {
-    const message = renderSlack({
-      kind: 'problem',
-      problem: { sessionId: '999', failure: 'not-found', statusCode: 404, detail: 'session 999 was not found (404)' },
+    let message: SlackMessage;
+    beforeEach(() => {
+      message = renderSlack({
+        kind: 'problem',
+        problem: { sessionId: '999', failure: 'not-found', statusCode: 404, detail: 'session 999 was not found (404)' },
+      });
     });
 
     it('alerts that the session could not be read', () => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as AdaptiveCards from 'adaptivecards';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sessionContextFrom, severityOf, shouldMention } from '../../../src/core/context.ts';
 import { JobSessionSchema } from '../../../src/core/job-session.ts';
 import { renderTeams, TEAMS_MAX_BYTES, type TeamsMessage } from '../../../src/core/render/teams.ts';
@@ -51,7 +51,10 @@ describe('cardProblems (the test oracle)', () => {
 
 describe('renderTeams', () => {
   describe('with the documented session 38', () => {
-    const message = renderFixture('38', 'documented-38');
+    let message: TeamsMessage;
+    beforeEach(() => {
+      message = renderFixture('38', 'documented-38');
+    });
 
     it('wraps one Adaptive Card 1.4 in a Workflows message', () => {
       expect(message.type).toBe('message');
@@ -112,7 +115,10 @@ describe('renderTeams', () => {
   });
 
   describe('when steps failed and warned', () => {
-    const message = renderFixture('41', 'failed');
+    let message: TeamsMessage;
+    beforeEach(() => {
+      message = renderFixture('41', 'failed');
+    });
 
     it('colours the headline Attention', () => {
       expect(cardOf(message).body[0]).toMatchObject({ text: '❌ Unknown job failed — session 41', color: 'Attention' });
@@ -136,7 +142,10 @@ describe('renderTeams', () => {
     ['a running session', 'running', '⏳ Unknown job is still running', 'Accent'],
     ['an unknown status', 'unknown-status', '❔ Unknown job ended with an unknown status', 'Warning'],
   ])('with %s', (_name, fixture, outcome, color) => {
-    const message = renderFixture('7', fixture);
+    let message: TeamsMessage;
+    beforeEach(() => {
+      message = renderFixture('7', fixture);
+    });
 
     it(`heads the card "${outcome}" in ${color}`, () => {
       expect(cardOf(message).body[0]).toMatchObject({ text: `${outcome} — session 7`, color });
@@ -148,13 +157,19 @@ describe('renderTeams', () => {
   });
 
   describe('with a message full of markdown, mentions and links', () => {
-    const message = render(
-      summarize('49', {
-        log: [
-          { status: 'Error', message: '[click](http://evil) <at>Ops</at> @here *now* {{DATE(2020-01-01T00:00:00Z)}}' },
-        ],
-      }),
-    );
+    let message: TeamsMessage;
+    beforeEach(() => {
+      message = render(
+        summarize('49', {
+          log: [
+            {
+              status: 'Error',
+              message: '[click](http://evil) <at>Ops</at> @here *now* {{DATE(2020-01-01T00:00:00Z)}}',
+            },
+          ],
+        }),
+      );
+    });
 
     it('escapes it so nothing links, mentions or formats', () => {
       const text = allText(message);
@@ -232,9 +247,12 @@ describe('renderTeams', () => {
   });
 
   describe('for a log that could not be read', () => {
-    const message = renderTeams({
-      kind: 'problem',
-      problem: { sessionId: '999', failure: 'not-found', statusCode: 404, detail: 'session 999 was not found (404)' },
+    let message: TeamsMessage;
+    beforeEach(() => {
+      message = renderTeams({
+        kind: 'problem',
+        problem: { sessionId: '999', failure: 'not-found', statusCode: 404, detail: 'session 999 was not found (404)' },
+      });
     });
 
     it('alerts in red that the session could not be read, with the detail', () => {
@@ -277,8 +295,12 @@ describe('renderTeams with session context', () => {
   });
 
   describe.each([...SAMPLE_SESSIONS.entries()])('for sample session %s', (id, sample) => {
-    const notification = sampleNotification(id, sample);
-    const message = renderTeams(notification, { mention: MENTION });
+    let notification: Notification;
+    let message: TeamsMessage;
+    beforeEach(() => {
+      notification = sampleNotification(id, sample);
+      message = renderTeams(notification, { mention: MENTION });
+    });
 
     it("passes Microsoft's Adaptive Card parser without errors or warnings", () => {
       expect(cardProblems(message)).toEqual([]);

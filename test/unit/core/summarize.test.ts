@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogItem } from '../../../src/core/session-log.ts';
 import {
   createSummaryBuilder,
@@ -8,7 +8,7 @@ import {
   OTHER_STATUSES_LABEL,
   summarize,
 } from '../../../src/core/summarize.ts';
-import { MAX_PROBLEMS_KEPT } from '../../../src/core/summary.ts';
+import { MAX_PROBLEMS_KEPT, type Summary } from '../../../src/core/summary.ts';
 import { formatDuration, parseTimestamp } from '../../../src/core/time.ts';
 import { loadSessionLog } from '../../support/load-fixture.ts';
 
@@ -16,7 +16,10 @@ const step = (status: string, extra: Partial<LogItem> = {}): LogItem => ({ statu
 
 describe('summarize', () => {
   describe('with the documented session 38 (four successful steps)', () => {
-    const summary = summarize('38', loadSessionLog('documented-38'));
+    let summary: Summary;
+    beforeEach(() => {
+      summary = summarize('38', loadSessionLog('documented-38'));
+    });
 
     it('counts four Success steps and calls the session a success', () => {
       expect(summary.totalSteps).toBe(4);
@@ -41,7 +44,10 @@ describe('summarize', () => {
   });
 
   describe('when steps failed and warned', () => {
-    const summary = summarize('41', loadSessionLog('failed'));
+    let summary: Summary;
+    beforeEach(() => {
+      summary = summarize('41', loadSessionLog('failed'));
+    });
 
     it('treats both Error and Failed as failed, and the session as failed', () => {
       expect(summary.worst).toBe('failed');
@@ -89,7 +95,10 @@ describe('summarize', () => {
   });
 
   describe('when steps only warned', () => {
-    const summary = summarize('42', loadSessionLog('warnings'));
+    let summary: Summary;
+    beforeEach(() => {
+      summary = summarize('42', loadSessionLog('warnings'));
+    });
 
     it('counts RunningWithWarning and Warning as warnings', () => {
       expect(summary.worst).toBe('warning');
@@ -136,7 +145,10 @@ describe('summarize', () => {
   });
 
   describe('when statuses differ in case', () => {
-    const summary = summarize('46', loadSessionLog('mixed-case-statuses'));
+    let summary: Summary;
+    beforeEach(() => {
+      summary = summarize('46', loadSessionLog('mixed-case-statuses'));
+    });
 
     it('counts them under their canonical label', () => {
       expect(summary.counts).toEqual([
@@ -153,7 +165,10 @@ describe('summarize', () => {
   });
 
   describe('with a status nobody documented', () => {
-    const summary = summarize('47', loadSessionLog('unknown-status'));
+    let summary: Summary;
+    beforeEach(() => {
+      summary = summarize('47', loadSessionLog('unknown-status'));
+    });
 
     it('keeps its label, counts it case-insensitively and makes the outcome unknown', () => {
       expect(summary.counts).toEqual([
@@ -243,49 +258,58 @@ describe('summarize', () => {
 
 describe('createSummaryBuilder', () => {
   describe('with a 100,000-entry log streamed one entry at a time', () => {
-    const builder = createSummaryBuilder('big');
-    const huge = 'x'.repeat(1_000_000);
-    for (let i = 0; i < 100_000; i++) {
-      const status = i % 3 === 0 ? 'Error' : i % 3 === 1 ? 'Warning' : 'Success';
-      builder.add({
-        status,
-        message: i === 0 ? huge : `step ${i}`,
-        executionStartTime: new Date(Date.UTC(2020, 0, 1) + i * 1_000).toISOString(),
-        executionDuration: '00:00:01',
-      });
-    }
-    const summary = builder.finish('big');
+    // Built once, by the first test that reads it (inside a test, so mutation testing credits it).
+    let built: Summary | undefined;
+    const big = (): Summary => {
+      if (built !== undefined) return built;
+      const builder = createSummaryBuilder('big');
+      const huge = 'x'.repeat(1_000_000);
+      for (let i = 0; i < 100_000; i++) {
+        const status = i % 3 === 0 ? 'Error' : i % 3 === 1 ? 'Warning' : 'Success';
+        builder.add({
+          status,
+          message: i === 0 ? huge : `step ${i}`,
+          executionStartTime: new Date(Date.UTC(2020, 0, 1) + i * 1_000).toISOString(),
+          executionDuration: '00:00:01',
+        });
+      }
+      built = builder.finish('big');
+      return built;
+    };
 
     it('counts every entry', () => {
-      expect(summary.totalSteps).toBe(100_000);
-      expect(summary.failedCount).toBe(33_334);
-      expect(summary.warningCount).toBe(33_333);
-      expect(summary.counts.reduce((n, row) => n + row.count, 0)).toBe(100_000);
+      expect(big().totalSteps).toBe(100_000);
+      expect(big().failedCount).toBe(33_334);
+      expect(big().warningCount).toBe(33_333);
+      expect(big().counts.reduce((n, row) => n + row.count, 0)).toBe(100_000);
     });
 
     it(`keeps only the first ${MAX_PROBLEMS_KEPT} problems per severity, failed first`, () => {
-      expect(summary.problems).toHaveLength(2 * MAX_PROBLEMS_KEPT);
-      expect(summary.problems[0]?.severity).toBe('failed');
-      expect(summary.problems[MAX_PROBLEMS_KEPT]?.severity).toBe('warning');
-      expect(summary.problems[1]?.message).toBe('step 3');
+      expect(big().problems).toHaveLength(2 * MAX_PROBLEMS_KEPT);
+      expect(big().problems[0]?.severity).toBe('failed');
+      expect(big().problems[MAX_PROBLEMS_KEPT]?.severity).toBe('warning');
+      expect(big().problems[1]?.message).toBe('step 3');
     });
 
     it('cuts a kept 1 MB message to MAX_MESSAGE_KEPT characters', () => {
-      expect(summary.problems[0]?.message.length).toBe(MAX_MESSAGE_KEPT);
-      expect(summary.problems[0]?.message.endsWith('…')).toBe(true);
+      expect(big().problems[0]?.message.length).toBe(MAX_MESSAGE_KEPT);
+      expect(big().problems[0]?.message.endsWith('…')).toBe(true);
     });
 
     it('measures the whole session', () => {
-      expect(summary.durationMs).toBe(100_000_000);
+      expect(big().durationMs).toBe(100_000_000);
     });
   });
 
   describe('with 10,000 distinct unknown statuses', () => {
-    const builder = createSummaryBuilder('junk');
-    for (let i = 0; i < 10_000; i++) builder.add({ status: `Weird${i}` });
-    builder.add({ status: 'Success' });
-    builder.add({ status: 'error' });
-    const summary = builder.finish(null);
+    let summary: Summary;
+    beforeEach(() => {
+      const builder = createSummaryBuilder('junk');
+      for (let i = 0; i < 10_000; i++) builder.add({ status: `Weird${i}` });
+      builder.add({ status: 'Success' });
+      builder.add({ status: 'error' });
+      summary = builder.finish(null);
+    });
 
     it(`keeps ${MAX_UNKNOWN_STATUS_ROWS} rows for them and counts the rest together`, () => {
       const other = summary.counts.find((row) => row.status === OTHER_STATUSES_LABEL);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { JobSession } from '../../../src/core/job-session.ts';
 import { parseTimestamp, utcSecond } from '../../../src/core/time.ts';
 import {
@@ -6,6 +6,7 @@ import {
   type CandidateResult,
   isFinishedStatus,
   planWatch,
+  type Selection,
   selectSessions,
 } from '../../../src/core/watch/cursor.ts';
 import { lastRunsByPolicy, missedRunChanges } from '../../../src/core/watch/missed-runs.ts';
@@ -129,17 +130,20 @@ describe('selectSessions', () => {
 
 describe('advanceCursor', () => {
   const plan = { fromMs: 0, cursor: { atMs: NOW - HOUR, idsAt: ['x'], open: [] }, firstRun: false };
-  const selection = selectSessions(
-    [
-      session('a', 'Success', NOW - 2 * HOUR, NOW - 50 * 60_000),
-      session('b', 'Success', NOW - 2 * HOUR, NOW - 40 * 60_000),
-      session('c', 'Success', NOW - 2 * HOUR, NOW - 40 * 60_000),
-      session('d', 'Success', NOW - 2 * HOUR, NOW - 30 * 60_000),
-      session('r', 'Running', NOW - 2 * HOUR, null),
-    ],
-    plan,
-    WINDOWS,
-  );
+  let selection: Selection;
+  beforeEach(() => {
+    selection = selectSessions(
+      [
+        session('a', 'Success', NOW - 2 * HOUR, NOW - 50 * 60_000),
+        session('b', 'Success', NOW - 2 * HOUR, NOW - 40 * 60_000),
+        session('c', 'Success', NOW - 2 * HOUR, NOW - 40 * 60_000),
+        session('d', 'Success', NOW - 2 * HOUR, NOW - 30 * 60_000),
+        session('r', 'Running', NOW - 2 * HOUR, null),
+      ],
+      plan,
+      WINDOWS,
+    );
+  });
   const results = (entries: [string, CandidateResult][]) => new Map(entries);
 
   it('moves over every settled session and keeps the IDs at the last instant', () => {
