@@ -1,7 +1,7 @@
 import { outcomeOf, sessionContextFrom } from './core/context.ts';
 import type { JobSession } from './core/job-session.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
-import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
+import type { ApplianceRef, Notification, ProblemReport, SessionContext } from './core/summary.ts';
 import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
@@ -14,6 +14,10 @@ export type { Outcome } from './core/vocabulary.ts';
 export interface NotifyDeps {
   readonly source: SessionLogSource;
   readonly destinations: readonly Destination[];
+  /** The session's appliance, named in the message, its delivery keys and its routing; absent for a lone appliance. */
+  readonly appliance?: ApplianceRef;
+  /** Chooses the destinations per message (ROUTES); without it every message goes to `destinations`. */
+  readonly destinationsFor?: (notification: Notification) => Promise<readonly Destination[]>;
   /** SESSION_URL_TEMPLATE, e.g. "https://appliance/#/sessions/{sessionId}": adds a link to every message. */
   readonly sessionUrlTemplate?: string | undefined;
   /** How long the session call may still run once the log is read; default SESSION_GRACE_MS. */
@@ -51,13 +55,12 @@ export async function notifySession(
   options: NotifyOptions = {},
 ): Promise<NotifyResult> {
   const notification = await readNotification(deps, request, deadline, options.session);
-  const results = await Promise.allSettled(
-    deps.destinations.map((destination) => destination.post(notification, deadline)),
-  );
+  const destinations = deps.destinationsFor ? await deps.destinationsFor(notification) : deps.destinations;
+  const results = await Promise.allSettled(destinations.map((destination) => destination.post(notification, deadline)));
 
   const delivered: string[] = [];
   const skipped: { destination: string; reason: string }[] = [];
-  deps.destinations.forEach((destination, i) => {
+  destinations.forEach((destination, i) => {
     const r = results[i];
     if (r?.status !== 'fulfilled') return;
     if (typeof r.value === 'object' && r.value !== null && 'skipped' in r.value) {
@@ -109,7 +112,7 @@ async function readNotification(
     policyName: request.policyName,
     urlTemplate: deps.sessionUrlTemplate,
   });
-  return { ...log, session };
+  return deps.appliance === undefined ? { ...log, session } : { ...log, session, appliance: deps.appliance };
 }
 
 async function readLogOrProblem(

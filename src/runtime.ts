@@ -1,100 +1,77 @@
-import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
+import { createFleet, type Fleet, type FleetMember } from './appliance/fleet.ts';
 import { loggerEnv } from './config/env.ts';
 import type { Config } from './config/notifier.ts';
 import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './destinations/delivery-store.ts';
-import { createGenericDestination } from './destinations/generic.ts';
-import { type DeliveryStore, withIdempotency } from './destinations/idempotent.ts';
-import { createPagerDutyDestination } from './destinations/pagerduty.ts';
-import type { WebhookTransport } from './destinations/post-webhook.ts';
-import { createSlackDestination } from './destinations/slack.ts';
-import { createTeamsDestination } from './destinations/teams.ts';
+import type { DeliveryStore } from './destinations/idempotent.ts';
+import { createRouting, type Routing, type RoutingOptions } from './destinations/routing.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { NotifyDeps } from './notify.ts';
-import { hostOf, registerSecret } from './redact.ts';
-import {
-  createSecretReader,
-  registerCredentials,
-  resolveCredentials,
-  resolveRoutingKey,
-  resolveSigningSecret,
-  resolveWebhookUrl,
-  type SecretReader,
-} from './secrets.ts';
+import { registerSecret } from './redact.ts';
+import { createSecretReader, resolveSigningSecret, type SecretReader } from './secrets.ts';
 
 /** Everything an invocation needs, built once per container and reused while it is warm. */
-export interface Runtime extends NotifyDeps {
-  /** The appliance client behind `source`, with its session list (the watcher's handle). */
-  readonly appliance: ApplianceClient;
+export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
+  /** Every appliance, each with its own client and token cache. */
+  readonly fleet: Fleet;
+  /** Which destinations each message goes to (ROUTES, else the global destinations). */
+  readonly routing: Routing;
+  /** The notifier's dependencies for sessions of one appliance. */
+  notifyDeps(member: FleetMember): NotifyDeps;
   /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
   readonly signingSecret: (() => Promise<string>) | undefined;
 }
 
+/** What tests and local runs may inject; `wrap` lets the watcher pace every destination on one webhook. */
+export interface RuntimeOverrides {
+  logger?: Logger;
+  agents?: HttpAgents;
+  secrets?: SecretReader;
+  deliveryStore?: DeliveryStore;
+  wrap?: RoutingOptions['wrap'];
+}
+
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
-export function createRuntime(
-  config: Config,
-  overrides: { logger?: Logger; agents?: HttpAgents; secrets?: SecretReader; deliveryStore?: DeliveryStore } = {},
-): Runtime {
+export function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
   const secrets = overrides.secrets ?? createSecretReader();
   for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
-  registerCredentials(config.api.credentials);
-
-  if (config.api.insecureTls) {
-    logger.warn(
-      'BACKUP_API_INSECURE_TLS is true: the appliance certificate is NOT verified; prefer BACKUP_API_CA_CERT',
-    );
+  if (config.routes?.kind === 'list') {
+    for (const rule of config.routes.rules) {
+      for (const ref of [rule.slack, rule.teams, rule.pagerduty, rule.generic]) {
+        if (ref?.kind === 'value') registerSecret(ref.value);
+      }
+    }
   }
-  const agents =
-    overrides.agents ?? createAgents({ caCertPem: config.api.caCertPem, insecureTls: config.api.insecureTls });
-
-  const source = createApplianceClient({
-    baseUrl: config.api.baseUrl,
-    apiVersion: config.api.version,
-    credentials: () => resolveCredentials(config.api.credentials, secrets),
-    agents,
+  const fleet = createFleet(config.appliances, {
+    secrets,
     perAttemptTimeoutMs: config.httpTimeoutMs,
     logger,
+    agents: overrides.agents,
   });
 
-  // Webhooks are public HTTPS endpoints: they use the system trust store, never the appliance's custom CA or insecure flag.
-  const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
-  const destinations = [
-    config.slack &&
-      createSlackDestination({
-        ...transport,
-        webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets),
-        ...config.alerting.slack,
-      }),
-    config.teams &&
-      createTeamsDestination({
-        ...transport,
-        webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets),
-        ...config.alerting.teams,
-      }),
-    pagerDutyDestination(config, secrets, transport),
-    config.generic &&
-      createGenericDestination({
-        webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets),
-        ...transport,
-        appliance: hostOf(config.api.baseUrl),
-        notifyOn: config.alerting.generic.notifyOn,
-      }),
-  ].filter((d) => d !== undefined);
-
-  // Exactly once per (session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else this container's memory.
+  // Exactly once per (appliance, session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else memory.
   const deliveryStore =
     overrides.deliveryStore ??
     (config.idempotencyTable
       ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
       : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
-  const idempotent = destinations.map((destination) => withIdempotency(destination, deliveryStore, logger));
   // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
   deliveryStore.persistence().catch(() => undefined);
+
+  // Webhooks are public HTTPS endpoints: they use the system trust store, never an appliance's custom CA or insecure flag.
+  const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
+  const routing = createRouting(config, {
+    secrets,
+    transport,
+    deliveryStore,
+    logger,
+    ...(overrides.wrap ? { wrap: overrides.wrap } : {}),
+  });
 
   const signing = config.webhookSigning;
   const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
@@ -102,22 +79,15 @@ export function createRuntime(
   return {
     config,
     logger,
-    source,
-    appliance: source,
-    destinations: idempotent,
+    fleet,
+    routing,
+    notifyDeps: (member) => ({
+      source: member.client,
+      destinations: [],
+      destinationsFor: routing.destinationsFor,
+      appliance: { name: member.name, source: member.source },
+      sessionUrlTemplate: member.sessionUrlTemplate,
+    }),
     signingSecret,
-    sessionUrlTemplate: config.sessionUrlTemplate,
   };
-}
-
-function pagerDutyDestination(config: Config, secrets: SecretReader, transport: WebhookTransport) {
-  const pagerduty = config.pagerduty;
-  if (pagerduty === undefined) return undefined;
-  return createPagerDutyDestination({
-    routingKey: () => resolveRoutingKey(pagerduty.routingKey, secrets),
-    eventsUrl: pagerduty.eventsUrl,
-    source: hostOf(config.api.baseUrl),
-    notifyOn: pagerduty.notifyOn,
-    ...transport,
-  });
 }

@@ -7,6 +7,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 // The scheduled watcher's variables, read by loadWatcherConfig.
 export const WATCHER_KNOWN = [
   'WATCHER_STATE_TABLE',
+  'WATCH_QUEUE_URL',
+  'WATCH_FLEET_CONCURRENCY',
   'WATCH_SCHEDULE',
   'WATCH_SESSION_TYPES',
   'WATCH_BACKFILL',
@@ -52,6 +54,10 @@ export const KNOWN = [
   'WEBHOOK_SIGNING_SECRET',
   'WEBHOOK_SIGNING_SECRET_ARN',
   'IDEMPOTENCY_TABLE',
+  'APPLIANCES',
+  'APPLIANCES_SECRET_ARN',
+  'ROUTES',
+  'ROUTES_SECRET_ARN',
   ...WATCHER_KNOWN,
 ] as const;
 const OUR_PREFIXES = [
@@ -68,6 +74,8 @@ const OUR_PREFIXES = [
   'WATCHER_',
   'DIGEST_',
   'MISSED_',
+  'APPLIANCES',
+  'ROUTES',
 ];
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });

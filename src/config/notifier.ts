@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
+import { type AppliancesRef, DEFAULT_APPLIANCE, parseAppliances } from './appliances.ts';
 import {
   arn,
   type Env,
@@ -14,6 +15,7 @@ import {
   parseEnv,
   rejectUnknownVariables,
 } from './env.ts';
+import { parseRoutes, type RoutesRef } from './routes.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
 export type SecretRef =
@@ -26,14 +28,22 @@ export type CredentialsRef =
   | { readonly kind: 'password'; readonly username: string; readonly password: string }
   | { readonly kind: 'secret'; readonly arn: string };
 
+/** The single appliance of BACKUP_API_* (the fleet's `default`). */
+export interface ApiConfig {
+  readonly baseUrl: string;
+  readonly version: string;
+  readonly credentials: CredentialsRef;
+  readonly caCertPem: string | undefined;
+  readonly insecureTls: boolean;
+}
+
 export interface Config {
-  readonly api: {
-    readonly baseUrl: string;
-    readonly version: string;
-    readonly credentials: CredentialsRef;
-    readonly caCertPem: string | undefined;
-    readonly insecureTls: boolean;
-  };
+  /** The BACKUP_API_* appliance; undefined when APPLIANCES or APPLIANCES_SECRET_ARN lists the fleet. */
+  readonly api: ApiConfig | undefined;
+  /** Every appliance this deployment serves (one named `default` for BACKUP_API_*). */
+  readonly appliances: AppliancesRef;
+  /** Routing rules (ROUTES / ROUTES_SECRET_ARN); undefined sends everything to the global destinations. */
+  readonly routes: RoutesRef | undefined;
   readonly slack: SecretRef | undefined;
   readonly teams: SecretRef | undefined;
   /** PagerDuty Events API v2 (on-call paging): the routing key, the endpoint, and which sessions trigger. */
@@ -75,19 +85,21 @@ export interface AlertingConfig {
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 // One or more Slack mention tokens: a user group, a user, or @here/@channel; nothing else can ride along.
-const SLACK_MENTION =
+export const SLACK_MENTION =
   /^(?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)(?: (?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)){0,9}$/;
 // "UPN or Entra object ID|Display Name": plain characters only, since the name is placed verbatim inside <at>…</at>.
-const TEAMS_MENTION =
+export const TEAMS_MENTION =
   /^(?:[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\|[\p{L}\p{N}][\p{L}\p{N} .'’()-]{0,99}$/u;
 const sessionUrlTemplate = z.pipe(httpUrl, z.string().check(z.includes('{sessionId}', 'must contain {sessionId}')));
 const millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
 
 const EnvSchema = z.object({
-  BACKUP_API_URL: z.pipe(
-    httpUrl,
-    z.transform((u) => u.replace(/\/+$/, '')),
+  BACKUP_API_URL: z.optional(
+    z.pipe(
+      httpUrl,
+      z.transform((u) => u.replace(/\/+$/, '')),
+    ),
   ),
   BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
   BACKUP_API_TOKEN: optionalText,
@@ -137,21 +149,24 @@ const EnvSchema = z.object({
   IDEMPOTENCY_TABLE: z.optional(
     z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
   ),
+  APPLIANCES: optionalText,
+  APPLIANCES_SECRET_ARN: z.optional(arn),
+  ROUTES: optionalText,
+  ROUTES_SECRET_ARN: z.optional(arn),
 });
+type ParsedEnv = z.infer<typeof EnvSchema>;
 
 /** Reads and validates the notifier's configuration; the only reader of process.env in the project. */
 export function loadConfig(env: Env = process.env): Config {
   rejectUnknownVariables(env);
   const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
+  const api = apiFrom(e, env);
+  const routes = routesFrom(e);
   return Object.freeze({
-    api: Object.freeze({
-      baseUrl: e.BACKUP_API_URL,
-      version: e.BACKUP_API_VERSION,
-      credentials: credentialsFrom(e),
-      caCertPem: e.BACKUP_API_CA_CERT,
-      insecureTls: e.BACKUP_API_INSECURE_TLS,
-    }),
-    ...destinationsFrom(e),
+    api,
+    appliances: appliancesFrom(e, api),
+    routes,
+    ...destinationsFrom(e, routes !== undefined),
     alerting: alertingFrom(e),
     sessionUrlTemplate: e.SESSION_URL_TEMPLATE,
     webhookSigning: secretRef('WEBHOOK_SIGNING', e.WEBHOOK_SIGNING_SECRET, e.WEBHOOK_SIGNING_SECRET_ARN),
@@ -161,7 +176,57 @@ export function loadConfig(env: Env = process.env): Config {
   });
 }
 
-function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {
+/** The BACKUP_API_* appliance, or undefined when the fleet is listed (setting both is refused). */
+function apiFrom(e: ParsedEnv, env: Env): ApiConfig | undefined {
+  const fleet = [e.APPLIANCES && 'APPLIANCES', e.APPLIANCES_SECRET_ARN && 'APPLIANCES_SECRET_ARN'].filter(Boolean);
+  if (fleet.length > 1)
+    throw new ConfigError('contradictory configuration: set only one of APPLIANCES, APPLIANCES_SECRET_ARN');
+  const single = Object.keys(env).filter(
+    (key) => key.startsWith('BACKUP_API_') && env[key] !== '' && env[key] !== undefined,
+  );
+  if (fleet.length > 0) {
+    if (single.length > 0) {
+      throw new ConfigError(
+        `contradictory configuration: ${fleet[0]} lists the appliances, so the single-appliance variables must not be set (${single.sort().join(', ')})`,
+      );
+    }
+    return undefined;
+  }
+  if (e.BACKUP_API_URL === undefined) {
+    throw new ConfigError(
+      'invalid configuration: BACKUP_API_URL is missing (or list several appliances in APPLIANCES / APPLIANCES_SECRET_ARN)',
+    );
+  }
+  return Object.freeze({
+    baseUrl: e.BACKUP_API_URL,
+    version: e.BACKUP_API_VERSION,
+    credentials: credentialsFrom(e),
+    caCertPem: e.BACKUP_API_CA_CERT,
+    insecureTls: e.BACKUP_API_INSECURE_TLS,
+  });
+}
+
+function appliancesFrom(e: ParsedEnv, api: ApiConfig | undefined): AppliancesRef {
+  if (e.APPLIANCES_SECRET_ARN) return { kind: 'secret', arn: e.APPLIANCES_SECRET_ARN };
+  if (e.APPLIANCES) return { kind: 'list', appliances: parseAppliances(e.APPLIANCES, 'APPLIANCES') };
+  if (api === undefined) throw new ConfigError('no appliance configured');
+  const single = {
+    name: DEFAULT_APPLIANCE,
+    product: 'azure' as const,
+    ...api,
+    sessionUrlTemplate: e.SESSION_URL_TEMPLATE,
+  };
+  return { kind: 'list', appliances: [Object.freeze(single)] };
+}
+
+function routesFrom(e: ParsedEnv): RoutesRef | undefined {
+  if (e.ROUTES && e.ROUTES_SECRET_ARN)
+    throw new ConfigError('contradictory configuration: set only one of ROUTES, ROUTES_SECRET_ARN');
+  if (e.ROUTES_SECRET_ARN) return { kind: 'secret', arn: e.ROUTES_SECRET_ARN };
+  return e.ROUTES ? { kind: 'list', rules: parseRoutes(e.ROUTES, 'ROUTES') } : undefined;
+}
+
+function credentialsFrom(e: ParsedEnv): CredentialsRef {
   const given = [
     e.BACKUP_API_TOKEN && 'BACKUP_API_TOKEN',
     (e.BACKUP_API_USERNAME || e.BACKUP_API_PASSWORD) && 'BACKUP_API_USERNAME/BACKUP_API_PASSWORD',
@@ -181,7 +246,7 @@ function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {
   return { kind: 'password', username: e.BACKUP_API_USERNAME, password: e.BACKUP_API_PASSWORD };
 }
 
-function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 'teams' | 'pagerduty' | 'generic'> {
+function destinationsFrom(e: ParsedEnv, routed: boolean): Pick<Config, 'slack' | 'teams' | 'pagerduty' | 'generic'> {
   const slack = secretRef('SLACK_WEBHOOK', e.SLACK_WEBHOOK_URL, e.SLACK_WEBHOOK_SECRET_ARN);
   const teams = secretRef('TEAMS_WEBHOOK', e.TEAMS_WEBHOOK_URL, e.TEAMS_WEBHOOK_SECRET_ARN);
   const routingKey = secretRef(
@@ -191,7 +256,7 @@ function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 
     'PAGERDUTY_ROUTING_KEY',
   );
   const generic = secretRef('GENERIC_WEBHOOK', e.GENERIC_WEBHOOK_URL, e.GENERIC_WEBHOOK_SECRET_ARN);
-  if (!slack && !teams && !routingKey && !generic) {
+  if (!slack && !teams && !routingKey && !generic && !routed) {
     throw new ConfigError(
       'no destination configured: set SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET_ARN, and/or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_SECRET_ARN, and/or PAGERDUTY_ROUTING_KEY(_SECRET_ARN), and/or GENERIC_WEBHOOK_URL(_SECRET_ARN)',
     );
@@ -204,7 +269,7 @@ function destinationsFrom(e: z.infer<typeof EnvSchema>): Pick<Config, 'slack' | 
   return { slack, teams, pagerduty, generic };
 }
 
-function alertingFrom(e: z.infer<typeof EnvSchema>): AlertingConfig {
+function alertingFrom(e: ParsedEnv): AlertingConfig {
   const [id = '', name = ''] = e.TEAMS_MENTION_ON_FAILURE?.split('|') ?? [];
   return {
     slack: { notifyOn: e.SLACK_NOTIFY_ON, mention: e.SLACK_MENTION_ON_FAILURE, mentionOn: e.SLACK_MENTION_ON },

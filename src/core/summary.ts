@@ -75,7 +75,15 @@ export interface SessionContext {
   readonly fetched: boolean;
 }
 
+/** Which appliance a session ran on: its fleet name (routing, delivery keys) and how messages identify it. */
+export interface ApplianceRef {
+  readonly name: string;
+  /** The host for the single `default` appliance (as before fleets), else the name. */
+  readonly source: string;
+}
+
 /** What a destination renders: a log summary, or a report that the log could not be read; `session` adds context. */
-export type Notification =
+export type Notification = (
   | { readonly kind: 'summary'; readonly summary: Summary; readonly session?: SessionContext }
-  | { readonly kind: 'problem'; readonly problem: ProblemReport; readonly session?: SessionContext };
+  | { readonly kind: 'problem'; readonly problem: ProblemReport; readonly session?: SessionContext }
+) & { readonly appliance?: ApplianceRef };

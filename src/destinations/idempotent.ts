@@ -10,13 +10,15 @@ import type { Deadline, Destination } from '../ports.ts';
  * redelivery, duplicate SNS messages), with Powertools Idempotency rather than our own conditional writes: its
  * DynamoDB layer already does the conditional put (absent, or expired, or in progress past its expiry), the
  * in-progress → completed update with a TTL, and deletes the record when the post fails, so a failed destination is
- * retried next time. `makeIdempotent` wraps one post per destination, keyed by { sessionId, destination, outcome }.
+ * retried next time. `makeIdempotent` wraps one post per destination, keyed by { appliance, sessionId, destination, outcome }.
  * (Powertools 2.35's IdempotencyHandler compares the in-progress expiry with getUTCMilliseconds(), which is wrong but
  * harmless here: the conditional put already takes over an in-progress record whose expiry has passed.)
  */
 
-/** The idempotency key of one delivery: the same session, destination and outcome is posted at most once. */
+/** The idempotency key of one delivery: the same appliance, session, destination and outcome is posted at most once. */
 export interface DeliveryKey {
+  /** Absent for the single `default` appliance, so its keys stay what they were before fleets. */
+  readonly appliance?: string;
   readonly sessionId: string;
   readonly destination: string;
   readonly outcome: string;
@@ -53,7 +55,9 @@ export function withIdempotency(destination: Destination, store: DeliveryStore, 
         throw error;
       });
       const post = await wrapped;
+      const appliance = notification.appliance?.name;
       const key: DeliveryKey = {
+        ...(appliance === undefined || appliance === 'default' ? {} : { appliance }),
         sessionId: notificationSessionId(notification),
         destination: destination.name,
         outcome: outcomeOf(notification),

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { TriggerError } from '../errors.ts';
 import { redact } from '../redact.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SessionRequest } from './request.ts';
@@ -61,6 +62,8 @@ export async function handleHttp(
     const result = await notifyLogged(runtime, session, context, { trigger: 'http' });
     return json(200, { sessionId: result.sessionId, outcome: result.outcome, delivered: result.delivered });
   } catch (error) {
+    // An unknown or missing appliance name is the caller's mistake, like a bad body.
+    if (error instanceof TriggerError) return json(400, { error: error.message });
     const retryable = isTransient(error);
     const message = error instanceof Error ? redact(error.message) : 'unexpected failure';
     return json(retryable ? 503 : 502, { error: codeOf(error), message, retryable });

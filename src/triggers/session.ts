@@ -23,12 +23,18 @@ export async function notifyLogged(
   keys: { readonly trigger: TriggerKind; readonly messageId?: string },
 ): Promise<NotifyResult> {
   const { logger } = runtime;
-  logger.appendKeys({ sessionId: request.sessionId, requestId: context.awsRequestId, ...keys });
+  logger.appendKeys({
+    sessionId: request.sessionId,
+    requestId: context.awsRequestId,
+    ...(request.appliance === undefined ? {} : { appliance: request.appliance }),
+    ...keys,
+  });
   const started = Date.now();
   const attempts: AttemptCounts = {};
   try {
     const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
-    const result = await countingAttempts(attempts, () => notifySession(runtime, request, deadline));
+    const deps = runtime.notifyDeps(await runtime.fleet.member(request.appliance));
+    const result = await countingAttempts(attempts, () => notifySession(deps, request, deadline));
     logger.info('notification sent', {
       outcome: result.outcome,
       destinations: result.delivered,
@@ -47,7 +53,7 @@ export async function notifyLogged(
     });
     throw error;
   } finally {
-    logger.removeKeys(['sessionId', 'trigger', 'requestId', 'messageId']);
+    logger.removeKeys(['sessionId', 'appliance', 'trigger', 'requestId', 'messageId']);
   }
 }
 

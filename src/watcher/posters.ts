@@ -1,4 +1,4 @@
-import type { Config } from '../config/notifier.ts';
+import type { SecretRef } from '../config/notifier.ts';
 import { renderWatchSlack, renderWatchTeams, type WatchMessage } from '../core/render/digest.ts';
 import { postWebhook } from '../destinations/post-webhook.ts';
 import { interpretSlack } from '../destinations/slack.ts';
@@ -47,33 +47,54 @@ export function pacedDestination(destination: Destination, pacer: Pacer): Destin
   };
 }
 
-/** Posters for every configured destination, on the same webhooks (and pacers) as the session notifications. */
+/** The chat webhooks of one route (the default route, or one ROUTES rule). */
+export interface PosterTargets {
+  /** "default route" or "route 2 (team-sql)": names the posters (and their pacers) apart from other routes. */
+  readonly label: string;
+  readonly slack: SecretRef | undefined;
+  readonly teams: SecretRef | undefined;
+}
+
+/** The name of a route's destination of `kind`: the same for its session notifications and its watcher posts (one pacer). */
+export function routeDestinationName(kind: 'slack' | 'teams', label: string): string {
+  return label === 'default route' ? kind : `${kind} (${label})`;
+}
+
+/** Posters for a route's chat webhooks, on the same webhooks (and pacers) as its session notifications. */
 export function createWatchPosters(
-  config: Config,
-  options: { secrets: SecretReader; agents?: HttpAgents; pacers?: ReadonlyMap<string, Pacer> },
+  targets: PosterTargets,
+  options: {
+    secrets: SecretReader;
+    perAttemptTimeoutMs: number;
+    agents?: HttpAgents;
+    pacer?: (name: string) => Pacer | undefined;
+  },
 ): WatchPoster[] {
   const make = (
-    name: 'slack' | 'teams',
-    variable: string,
+    kind: 'slack' | 'teams',
+    ref: SecretRef,
     render: (message: WatchMessage) => unknown,
     interpret: typeof interpretSlack,
-  ): WatchPoster => ({
-    name,
-    async post(message, deadline) {
-      await options.pacers?.get(name)?.wait(name, deadline);
-      await postWebhook({
-        destination: name,
-        url: await resolveWebhookUrl(name === 'slack' ? config.slack : config.teams, variable, options.secrets),
-        payload: render(message),
-        deadline,
-        agents: options.agents,
-        perAttemptTimeoutMs: config.httpTimeoutMs,
-        interpret,
-      });
-    },
-  });
+  ): WatchPoster => {
+    const name = routeDestinationName(kind, targets.label);
+    return {
+      name,
+      async post(message, deadline) {
+        await options.pacer?.(name)?.wait(name, deadline);
+        await postWebhook({
+          destination: name,
+          url: await resolveWebhookUrl(ref, kind === 'slack' ? 'SLACK_WEBHOOK' : 'TEAMS_WEBHOOK', options.secrets),
+          payload: render(message),
+          deadline,
+          agents: options.agents,
+          perAttemptTimeoutMs: options.perAttemptTimeoutMs,
+          interpret,
+        });
+      },
+    };
+  };
   return [
-    config.slack && make('slack', 'SLACK_WEBHOOK', renderWatchSlack, interpretSlack),
-    config.teams && make('teams', 'TEAMS_WEBHOOK', renderWatchTeams, interpretTeams),
+    targets.slack && make('slack', targets.slack, renderWatchSlack, interpretSlack),
+    targets.teams && make('teams', targets.teams, renderWatchTeams, interpretTeams),
   ].filter((p) => p !== undefined);
 }

@@ -35,11 +35,13 @@ export class StateStoreError extends NotifierError {
   }
 }
 
-// Every item is prefixed so the table can be shared with the idempotency table.
-const PREFIX = 'watcher#';
-/** The item that says a session was claimed or notified. */
-const notifiedId = (key: string): string => `${PREFIX}notified#${key}`;
-const CURSOR_ID = `${PREFIX}cursor`;
+/**
+ * Every item is prefixed so the table can be shared with the idempotency table; each appliance of a fleet has its own
+ * prefix (its cursor, claims and records), and the single `default` appliance keeps the prefix it had before fleets.
+ */
+export function statePrefix(appliance = 'default'): string {
+  return appliance === 'default' ? 'watcher#' : `watcher#${appliance}#`;
+}
 
 /**
  * The cursor as stored (JSON in `data`).
@@ -64,6 +66,16 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** One memory store per appliance, made on first use. */
+export function createMemoryStateStores(): (appliance: string) => WatcherStateStore {
+  const stores = new Map<string, WatcherStateStore>();
+  return (appliance) => {
+    const store = stores.get(appliance) ?? createMemoryStateStore();
+    stores.set(appliance, store);
+    return store;
+  };
 }
 
 /** State kept in this process only: for local runs and tests (a Lambda would forget it on every cold start). */
@@ -107,16 +119,40 @@ type DynamoSdk = typeof import('@aws-sdk/client-dynamodb');
  * State in a DynamoDB table with a single string partition key `id` (it may be the idempotency table). The SDK is
  * loaded on first use; `AWS_ENDPOINT_URL_DYNAMODB` points it at a local server (tests use dynalite).
  */
-export function createDynamoStateStore(options: { tableName: string; client?: DynamoDBClient }): WatcherStateStore {
-  const table = options.tableName;
-  let loaded: Promise<{ sdk: DynamoSdk; client: DynamoDBClient }> | undefined;
-  const load = () => {
+export function createDynamoStateStore(options: {
+  tableName: string;
+  client?: DynamoDBClient;
+  appliance?: string;
+}): WatcherStateStore {
+  return dynamoStore(options.tableName, statePrefix(options.appliance), sdkLoader(options.client));
+}
+
+/** One DynamoDB store per appliance, all in `tableName` and sharing one client. */
+export function createDynamoStateStores(options: {
+  tableName: string;
+  client?: DynamoDBClient;
+}): (appliance: string) => WatcherStateStore {
+  const load = sdkLoader(options.client);
+  return (appliance) => dynamoStore(options.tableName, statePrefix(appliance), load);
+}
+
+type SdkLoader = () => Promise<{ sdk: DynamoSdk; client: DynamoDBClient }>;
+
+function sdkLoader(client: DynamoDBClient | undefined): SdkLoader {
+  let loaded: ReturnType<SdkLoader> | undefined;
+  return () => {
     loaded ??= import('@aws-sdk/client-dynamodb').then((sdk) => ({
       sdk,
-      client: options.client ?? new sdk.DynamoDBClient(AWS_CLIENT_OPTIONS),
+      client: client ?? new sdk.DynamoDBClient(AWS_CLIENT_OPTIONS),
     }));
     return loaded;
   };
+}
+
+function dynamoStore(table: string, prefix: string, load: SdkLoader): WatcherStateStore {
+  /** The item that says a session was claimed or notified. */
+  const notifiedId = (key: string): string => `${prefix}notified#${key}`;
+  const CURSOR_ID = `${prefix}cursor`;
 
   const fail = (what: string, error: unknown): never => {
     if (error instanceof NotifierError) throw error;
@@ -221,7 +257,7 @@ export function createDynamoStateStore(options: { tableName: string; client?: Dy
       }
     },
     async readRecord(name) {
-      const data = (await getItem(`${PREFIX}record#${name}`))?.data?.S;
+      const data = (await getItem(`${prefix}record#${name}`))?.data?.S;
       return data === undefined ? undefined : safeJson(data);
     },
     async writeRecord(name, value) {
@@ -230,7 +266,7 @@ export function createDynamoStateStore(options: { tableName: string; client?: Dy
         await client.send(
           new sdk.PutItemCommand({
             TableName: table,
-            Item: { id: { S: `${PREFIX}record#${name}` }, data: { S: JSON.stringify(value) } },
+            Item: { id: { S: `${prefix}record#${name}` }, data: { S: JSON.stringify(value) } },
           }),
         );
       } catch (error) {
