@@ -13,9 +13,9 @@ import { loadConfig } from '../src/config/notifier.ts';
 import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
 import { SAMPLE_SESSIONS } from '../src/dev/sample-sessions.ts';
 import { type RecordedPost, startWebhookSink } from '../src/dev/webhook-sink.ts';
-import { createHandler } from '../src/triggers/router.ts';
 import { createLogger } from '../src/logger.ts';
 import { createRuntime } from '../src/runtime.ts';
+import { createHandler } from '../src/triggers/router.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
