@@ -41,27 +41,102 @@ interface IssuedToken {
 /** Runs appliance calls with a valid access token; one per client, so tokens are cached per appliance. */
 export type Authorizer = <T>(deadline: Deadline, call: (accessToken: string) => Promise<T>) => Promise<T>;
 
-/**
- * The token cache and grants of one appliance: a static token as is; a password account's token cached, renewed
- * before expiry (refresh grant first, password grant as fallback), and renewed once after a 401.
- */
-export function createAuthorizer(options: {
+interface AuthorizerOptions {
   readonly transport: ApplianceTransport;
   readonly tokenPath: string;
   readonly credentials: () => Promise<Credentials>;
   readonly now: () => number;
   readonly logger?: Log | undefined;
-}): Authorizer {
-  const { transport, logger, now } = options;
-  let cached: IssuedToken | undefined;
-  let pending: Promise<IssuedToken> | undefined;
+}
 
-  const requestToken = async (form: URLSearchParams, grant: string, deadline: Deadline): Promise<IssuedToken> => {
+/**
+ * The token cache and grants of one appliance: a static token as is; a password account's token cached, renewed
+ * before expiry (refresh grant first, password grant as fallback), and renewed once after a 401.
+ */
+export function createAuthorizer(options: AuthorizerOptions): Authorizer {
+  const tokens = new TokenCache(options);
+  return async (deadline, call) => {
+    const credentials = await options.credentials();
+    if (credentials.kind === 'token') return withStaticToken(credentials.token, call);
+    registerSecret(credentials.password);
+    const first = await tokens.tokenFor(credentials, deadline);
+    try {
+      return await call(first.accessToken);
+    } catch (error) {
+      if (!isUnauthorized(error)) throw error;
+      options.logger?.warn('backup appliance rejected the access token (401); signing in again once');
+    }
+    const second = await tokens.tokenFor(credentials, deadline, first.accessToken);
+    try {
+      return await call(second.accessToken);
+    } catch (error) {
+      if (!isUnauthorized(error)) throw error;
+      throw new SourceApiError(
+        'unauthorized',
+        `backup appliance rejected the access token (401) even right after signing in again${error.problem}; check that the account is a local account whose role may read session logs`,
+        { statusCode: 401, cause: error },
+      );
+    }
+  };
+}
+
+/** The issued token of one appliance, and the one token request concurrent callers share. */
+class TokenCache {
+  private cached: IssuedToken | undefined;
+  private pending: Promise<IssuedToken> | undefined;
+
+  constructor(private readonly options: AuthorizerOptions) {}
+
+  /** The cached token, or one token request shared by concurrent callers; `stale` forces renewal of that token. */
+  tokenFor(credentials: PasswordCredentials, deadline: Deadline, stale?: string): Promise<IssuedToken> {
+    const current = this.cached;
+    const fresh = current?.username === credentials.username && current.accessToken !== stale;
+    if (current !== undefined && fresh && this.options.now() < current.renewAt) return Promise.resolve(current);
+    this.pending ??= this.renew(credentials, deadline)
+      .then((issued) => {
+        this.cached = issued;
+        return issued;
+      })
+      .catch((error: unknown) => {
+        this.cached = undefined;
+        throw error;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+
+  /** A fresh token: the refresh grant when one was issued, falling back to the password grant if it is refused. */
+  private async renew(credentials: PasswordCredentials, deadline: Deadline): Promise<IssuedToken> {
+    const refreshToken = this.cached?.username === credentials.username ? this.cached.refreshToken : undefined;
+    if (refreshToken === undefined) return this.passwordGrant(credentials, deadline);
+    try {
+      const form = new URLSearchParams({ grant_type: 'Refresh_token', refresh_token: refreshToken });
+      return await this.requestToken(form, 'refresh-token', deadline);
+    } catch (error) {
+      if (!(error instanceof SourceApiError) || !['auth-failed', 'invalid-response'].includes(error.failure)) {
+        throw error;
+      }
+      this.options.logger?.warn('backup appliance refused the refresh token; signing in with the password', {
+        reason: error.message,
+      });
+      return this.passwordGrant(credentials, deadline);
+    }
+  }
+
+  private passwordGrant(credentials: PasswordCredentials, deadline: Deadline): Promise<IssuedToken> {
+    const { username, password } = credentials;
+    return this.requestToken(new URLSearchParams({ grant_type: 'Password', username, password }), 'password', deadline);
+  }
+
+  private async requestToken(form: URLSearchParams, grant: string, deadline: Deadline): Promise<IssuedToken> {
+    const { transport, tokenPath } = this.options;
     const what = `sign in (${grant} grant)`;
-    const username = form.get('username') ?? cached?.username ?? '';
+    const username = form.get('username') ?? this.cached?.username ?? '';
     const request = {
       method: 'POST' as const,
-      path: options.tokenPath,
+      path: tokenPath,
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: form.toString(),
     };
@@ -77,77 +152,8 @@ export function createAuthorizer(options: {
       const message = `backup appliance: ${what} was refused (${reply.status})${problemText(reply)}`;
       throw new SourceApiError('auth-failed', message, { statusCode: reply.status });
     }
-    return issuedToken(reply.text, what, username, now());
-  };
-
-  const passwordGrant = (credentials: PasswordCredentials, deadline: Deadline): Promise<IssuedToken> =>
-    requestToken(
-      new URLSearchParams({ grant_type: 'Password', username: credentials.username, password: credentials.password }),
-      'password',
-      deadline,
-    );
-
-  /** A fresh token: the refresh grant when one was issued, falling back to the password grant if it is refused. */
-  const renew = async (credentials: PasswordCredentials, deadline: Deadline): Promise<IssuedToken> => {
-    const refreshToken = cached?.username === credentials.username ? cached.refreshToken : undefined;
-    if (refreshToken === undefined) return passwordGrant(credentials, deadline);
-    try {
-      const form = new URLSearchParams({ grant_type: 'Refresh_token', refresh_token: refreshToken });
-      return await requestToken(form, 'refresh-token', deadline);
-    } catch (error) {
-      if (!(error instanceof SourceApiError) || !['auth-failed', 'invalid-response'].includes(error.failure)) {
-        throw error;
-      }
-      logger?.warn('backup appliance refused the refresh token; signing in with the password', {
-        reason: error.message,
-      });
-      return passwordGrant(credentials, deadline);
-    }
-  };
-
-  /** The cached token, or one token request shared by concurrent callers; `stale` forces renewal of that token. */
-  const tokenFor = (credentials: PasswordCredentials, deadline: Deadline, stale?: string): Promise<IssuedToken> => {
-    const current = cached;
-    const fresh = current?.username === credentials.username && current.accessToken !== stale;
-    if (current !== undefined && fresh && now() < current.renewAt) return Promise.resolve(current);
-    pending ??= renew(credentials, deadline)
-      .then((issued) => {
-        cached = issued;
-        return issued;
-      })
-      .catch((error: unknown) => {
-        cached = undefined;
-        throw error;
-      })
-      .finally(() => {
-        pending = undefined;
-      });
-    return pending;
-  };
-
-  return async (deadline, call) => {
-    const credentials = await options.credentials();
-    if (credentials.kind === 'token') return withStaticToken(credentials.token, call);
-    registerSecret(credentials.password);
-    const first = await tokenFor(credentials, deadline);
-    try {
-      return await call(first.accessToken);
-    } catch (error) {
-      if (!isUnauthorized(error)) throw error;
-      logger?.warn('backup appliance rejected the access token (401); signing in again once');
-    }
-    const second = await tokenFor(credentials, deadline, first.accessToken);
-    try {
-      return await call(second.accessToken);
-    } catch (error) {
-      if (!isUnauthorized(error)) throw error;
-      throw new SourceApiError(
-        'unauthorized',
-        `backup appliance rejected the access token (401) even right after signing in again${error.problem}; check that the account is a local account whose role may read session logs`,
-        { statusCode: 401, cause: error },
-      );
-    }
-  };
+    return issuedToken(reply.text, what, username, this.options.now());
+  }
 }
 
 /** A static token cannot be renewed: a 401 says to replace it. */

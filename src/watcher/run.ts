@@ -53,49 +53,108 @@ export interface WatchReport {
  */
 export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<WatchReport> {
   const now = deps.now ?? Date.now;
-  const startedMs = now();
-  const plan = planWatch(await deps.state.readCursor(), startedMs, deps.watch);
+  const plan = planWatch(await deps.state.readCursor(), now(), deps.watch);
   const fromUtc = utcSecond(plan.fromMs);
-  const listing = await listAllSessions(
-    deps.lister,
-    { FromUtc: fromUtc, Types: deps.watch.sessionTypes },
-    deps.watch.pageSize,
-    deadline,
-  );
+  const query = { FromUtc: fromUtc, Types: deps.watch.sessionTypes };
+  const listing = await listAllSessions(deps.lister, query, deps.watch.pageSize, deadline);
   const selection = selectSessions(listing.sessions, plan, deps.watch);
 
-  const results = new Map<string, CandidateResult>();
-  const notified: { sessionId: string; outcome: Outcome }[] = [];
-  const failures: string[] = [];
-  let next = 0;
-  let stopped = false;
-  const worker = async (): Promise<void> => {
-    while (next < selection.candidates.length) {
-      const candidate = selection.candidates[next++];
-      if (candidate === undefined) return;
-      if (stopped || deadline.remainingMs() < deps.stopBeforeEndMs) {
-        // Out of time: leave this one (and everything after it) for the next run.
-        stopped = true;
-        results.set(candidate.id, 'not-started');
-        continue;
-      }
-      results.set(candidate.id, await processOne(candidate));
-    }
+  const run = new CandidateRun(deps, deadline, now);
+  await run.notifyAll(selection.candidates);
+
+  const cursor = advanceCursor(plan, selection, run.results);
+  const cursorSaved = await deps.state.writeCursor(cursor);
+  const missedRuns = await checkMissedRuns(deps, deadline, now());
+  const counts = countResults(run.results);
+  const report: WatchReport = {
+    firstRun: plan.firstRun,
+    fromUtc,
+    pages: listing.pages,
+    listed: listing.sessions.length,
+    candidates: selection.candidates.length,
+    results: counts,
+    notified: run.notified,
+    cursor,
+    cursorSaved,
+    missedRuns,
   };
+  const { pages, listed, candidates } = report;
+  const cursorAt = new Date(cursor.atMs).toISOString();
+  const open = cursor.open.length;
+  deps.logger.info('watcher run finished', {
+    fromUtc,
+    pages,
+    listed,
+    candidates,
+    results: counts,
+    cursorAt,
+    open,
+    missedRuns,
+  });
+  if (run.failures.length > 0) {
+    throw new NotifierError(
+      'WATCH_INCOMPLETE',
+      `watcher: ${run.failures.length} session(s) not notified (${run.failures.slice(0, 3).join('; ')})`,
+      { retryable: counts.failed > 0 },
+    );
+  }
+  return report;
+}
+
+function countResults(results: ReadonlyMap<string, CandidateResult>): Record<CandidateResult, number> {
+  const counts: Record<CandidateResult, number> = {
+    notified: 0,
+    'already-notified': 0,
+    'gave-up': 0,
+    failed: 0,
+    busy: 0,
+    'not-started': 0,
+  };
+  for (const result of results.values()) counts[result]++;
+  return counts;
+}
+
+/** The candidates of one run, notified by `concurrency` workers; records how each one ended. */
+class CandidateRun {
+  readonly results = new Map<string, CandidateResult>();
+  readonly notified: { sessionId: string; outcome: Outcome }[] = [];
+  readonly failures: string[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly deps: WatchDeps,
+    private readonly deadline: Deadline,
+    private readonly now: () => number,
+  ) {}
+
+  async notifyAll(candidates: readonly Candidate[]): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < candidates.length) {
+        const candidate = candidates[next++];
+        if (candidate === undefined) return;
+        if (this.stopped || this.deadline.remainingMs() < this.deps.stopBeforeEndMs) {
+          // Out of time: leave this one (and everything after it) for the next run.
+          this.stopped = true;
+          this.results.set(candidate.id, 'not-started');
+          continue;
+        }
+        this.results.set(candidate.id, await this.processOne(candidate));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.deps.watch.concurrency, candidates.length) }, worker));
+  }
 
   /** Claims, notifies and settles one session; never throws, so one failure does not strand the other workers. */
-  const processOne = async (candidate: Candidate): Promise<CandidateResult> => {
-    const fail = (what: string, error: unknown, retryable: boolean): void => {
-      failures.push(`session ${candidate.id}: ${error instanceof Error ? error.message : String(error)}`);
-      deps.logger.error(what, { sessionId: candidate.id, retryable, error: error as Error });
-    };
+  private async processOne(candidate: Candidate): Promise<CandidateResult> {
+    const { deps, deadline } = this;
     let claim: ClaimResult;
     try {
-      claim = await deps.state.claim(candidate.id, now(), Math.max(0, deadline.remainingMs()) + 30_000);
+      claim = await deps.state.claim(candidate.id, this.now(), Math.max(0, deadline.remainingMs()) + 30_000);
     } catch (error) {
       // Without the state store nothing can be claimed: stop taking sessions; the next run starts over.
-      stopped = true;
-      fail('watcher could not claim a session', error, true);
+      this.stopped = true;
+      this.fail(candidate.id, 'watcher could not claim a session', error, true);
       return 'failed';
     }
     if (claim !== 'claimed') return claim === 'done' ? 'already-notified' : 'busy';
@@ -108,73 +167,32 @@ export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<Wat
       outcome = (await notifySession(deps.notify, request, deadline, { session: candidate.session })).outcome;
     } catch (error) {
       const retryable = !(error instanceof NotifierError) || error.retryable;
-      fail('watcher could not notify about a session', error, retryable);
+      this.fail(candidate.id, 'watcher could not notify about a session', error, retryable);
       if (retryable) {
         await deps.state.release(candidate.id).catch(() => undefined);
         return 'failed';
       }
       // A permanent refusal (webhook revoked, …) would fail the same way forever: settle it and say so.
-      return (await settle(candidate.id)) ? 'gave-up' : 'failed';
+      return (await this.settle(candidate.id)) ? 'gave-up' : 'failed';
     }
-    notified.push({ sessionId: candidate.id, outcome });
+    this.notified.push({ sessionId: candidate.id, outcome });
     // Posted but not marked: the claim stays until its lease ends, so only a run after that could post it again.
-    return (await settle(candidate.id)) ? 'notified' : 'failed';
-  };
+    return (await this.settle(candidate.id)) ? 'notified' : 'failed';
+  }
 
-  const settle = async (sessionId: string): Promise<boolean> => {
+  private fail(sessionId: string, what: string, error: unknown, retryable: boolean): void {
+    this.failures.push(`session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`);
+    this.deps.logger.error(what, { sessionId, retryable, error: error as Error });
+  }
+
+  private async settle(sessionId: string): Promise<boolean> {
     try {
-      await deps.state.complete(sessionId, now() + MARKER_TTL_MS);
+      await this.deps.state.complete(sessionId, this.now() + MARKER_TTL_MS);
       return true;
     } catch (error) {
-      failures.push(`session ${sessionId}: could not be marked notified`);
-      deps.logger.error('watcher could not mark a session notified', { sessionId, error: error as Error });
+      this.failures.push(`session ${sessionId}: could not be marked notified`);
+      this.deps.logger.error('watcher could not mark a session notified', { sessionId, error: error as Error });
       return false;
     }
-  };
-
-  await Promise.all(Array.from({ length: Math.min(deps.watch.concurrency, selection.candidates.length) }, worker));
-
-  const cursor = advanceCursor(plan, selection, results);
-  const cursorSaved = await deps.state.writeCursor(cursor);
-  const missedRuns = await checkMissedRuns(deps, deadline, now());
-
-  const counts: Record<CandidateResult, number> = {
-    notified: 0,
-    'already-notified': 0,
-    'gave-up': 0,
-    failed: 0,
-    busy: 0,
-    'not-started': 0,
-  };
-  for (const result of results.values()) counts[result]++;
-  const report: WatchReport = {
-    firstRun: plan.firstRun,
-    fromUtc,
-    pages: listing.pages,
-    listed: listing.sessions.length,
-    candidates: selection.candidates.length,
-    results: counts,
-    notified,
-    cursor,
-    cursorSaved,
-    missedRuns,
-  };
-  deps.logger.info('watcher run finished', {
-    fromUtc,
-    pages: report.pages,
-    listed: report.listed,
-    candidates: report.candidates,
-    results: counts,
-    cursorAt: new Date(cursor.atMs).toISOString(),
-    open: cursor.open.length,
-    missedRuns,
-  });
-  if (failures.length > 0) {
-    throw new NotifierError(
-      'WATCH_INCOMPLETE',
-      `watcher: ${failures.length} session(s) not notified (${failures.slice(0, 3).join('; ')})`,
-      { retryable: counts.failed > 0 },
-    );
   }
-  return report;
 }

@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { AWS_CLIENT_OPTIONS } from '../aws-clients.ts';
 import type { WatchCursor } from '../core/watch/cursor.ts';
@@ -124,7 +124,7 @@ export function createDynamoStateStore(options: {
   client?: DynamoDBClient;
   appliance?: string;
 }): WatcherStateStore {
-  return dynamoStore(options.tableName, statePrefix(options.appliance), sdkLoader(options.client));
+  return storeOf(new DynamoStateStore(options.tableName, statePrefix(options.appliance), sdkLoader(options.client)));
 }
 
 /** One DynamoDB store per appliance, all in `tableName` and sharing one client. */
@@ -133,7 +133,7 @@ export function createDynamoStateStores(options: {
   client?: DynamoDBClient;
 }): (appliance: string) => WatcherStateStore {
   const load = sdkLoader(options.client);
-  return (appliance) => dynamoStore(options.tableName, statePrefix(appliance), load);
+  return (appliance) => storeOf(new DynamoStateStore(options.tableName, statePrefix(appliance), load));
 }
 
 type SdkLoader = () => Promise<{ sdk: DynamoSdk; client: DynamoDBClient }>;
@@ -149,129 +149,139 @@ function sdkLoader(client: DynamoDBClient | undefined): SdkLoader {
   };
 }
 
-function dynamoStore(table: string, prefix: string, load: SdkLoader): WatcherStateStore {
-  /** The item that says a session was claimed or notified. */
-  const notifiedId = (key: string): string => `${prefix}notified#${key}`;
-  const CURSOR_ID = `${prefix}cursor`;
-
-  const fail = (what: string, error: unknown): never => {
-    if (error instanceof NotifierError) throw error;
-    const name = error instanceof Error ? error.name : 'Error';
-    const retryable = !['ResourceNotFoundException', 'AccessDeniedException', 'ValidationException'].includes(name);
-    throw new StateStoreError(`watcher state table ${table}: ${what} failed (${name})`, { cause: error, retryable });
-  };
-  const isConditionFailure = (error: unknown): boolean =>
-    error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
-  const getItem = async (id: string) => {
-    const { sdk, client } = await load();
-    try {
-      const out = await client.send(
-        new sdk.GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }),
-      );
-      return out.Item;
-    } catch (error) {
-      return fail(`reading ${id}`, error);
-    }
-  };
-
+function storeOf(store: DynamoStateStore): WatcherStateStore {
+  // A plain object of bound methods, so callers may wrap it with a spread like any other store.
   return {
-    async readCursor() {
-      return parseCursor((await getItem(CURSOR_ID))?.data?.S);
-    },
-    async writeCursor(cursor) {
-      const { sdk, client } = await load();
-      try {
-        await client.send(
-          new sdk.PutItemCommand({
-            TableName: table,
-            Item: { id: { S: CURSOR_ID }, atMs: { N: String(cursor.atMs) }, data: { S: JSON.stringify(cursor) } },
-            ConditionExpression: 'attribute_not_exists(id) OR atMs <= :atMs',
-            ExpressionAttributeValues: { ':atMs': { N: String(cursor.atMs) } },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        return fail('saving the cursor', error);
-      }
-    },
-    async claim(key, nowMs, leaseMs) {
-      const { sdk, client } = await load();
-      const id = notifiedId(key);
-      try {
-        await client.send(
-          new sdk.PutItemCommand({
-            TableName: table,
-            Item: {
-              id: { S: id },
-              state: { S: 'claimed' },
-              leaseUntil: { N: String(nowMs + leaseMs) },
-              // A claim that is never settled (crash) is dropped by TTL after a day at the latest.
-              expiresAt: { N: String(Math.ceil((nowMs + 86_400_000) / 1000)) },
-            },
-            ConditionExpression: 'attribute_not_exists(id) OR (#state = :claimed AND leaseUntil < :now)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':claimed': { S: 'claimed' }, ':now': { N: String(nowMs) } },
-          }),
-        );
-        return 'claimed';
-      } catch (error) {
-        if (!isConditionFailure(error)) return fail(`claiming session ${key}`, error);
-      }
-      const item = await getItem(id);
-      return item?.state?.S === 'done' ? 'done' : 'busy';
-    },
-    async complete(key, expiresAtMs) {
-      const { sdk, client } = await load();
-      try {
-        await client.send(
-          new sdk.PutItemCommand({
-            TableName: table,
-            Item: {
-              id: { S: notifiedId(key) },
-              state: { S: 'done' },
-              expiresAt: { N: String(Math.ceil(expiresAtMs / 1000)) },
-            },
-          }),
-        );
-      } catch (error) {
-        fail(`marking session ${key} notified`, error);
-      }
-    },
-    async release(key) {
-      const { sdk, client } = await load();
-      try {
-        await client.send(
-          new sdk.DeleteItemCommand({
-            TableName: table,
-            Key: { id: { S: notifiedId(key) } },
-            ConditionExpression: '#state = :claimed',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':claimed': { S: 'claimed' } },
-          }),
-        );
-      } catch (error) {
-        // Already done or gone: nothing to give back. Anything else: the lease expires on its own.
-        if (!isConditionFailure(error)) fail(`releasing session ${key}`, error);
-      }
-    },
-    async readRecord(name) {
-      const data = (await getItem(`${prefix}record#${name}`))?.data?.S;
-      return data === undefined ? undefined : safeJson(data);
-    },
-    async writeRecord(name, value) {
-      const { sdk, client } = await load();
-      try {
-        await client.send(
-          new sdk.PutItemCommand({
-            TableName: table,
-            Item: { id: { S: `${prefix}record#${name}` }, data: { S: JSON.stringify(value) } },
-          }),
-        );
-      } catch (error) {
-        fail(`saving ${name}`, error);
-      }
-    },
+    readCursor: () => store.readCursor(),
+    writeCursor: (cursor) => store.writeCursor(cursor),
+    claim: (key, nowMs, leaseMs) => store.claim(key, nowMs, leaseMs),
+    complete: (key, expiresAtMs) => store.complete(key, expiresAtMs),
+    release: (key) => store.release(key),
+    readRecord: (name) => store.readRecord(name),
+    writeRecord: (name, value) => store.writeRecord(name, value),
   };
+}
+
+// Commands are built from the lazily loaded SDK, so the module costs nothing until the first call.
+// biome-ignore lint/suspicious/noExplicitAny: every command class of the SDK is accepted by client.send; its generics differ per command.
+type Command = (sdk: DynamoSdk, table: string) => any;
+const CONDITION_FAILED = Symbol('condition failed');
+
+class DynamoStateStore implements WatcherStateStore {
+  private readonly cursorId: string;
+
+  constructor(
+    private readonly table: string,
+    private readonly prefix: string,
+    private readonly load: SdkLoader,
+  ) {
+    this.cursorId = `${prefix}cursor`;
+  }
+
+  /** The item that says a session was claimed or notified. */
+  private notifiedId(key: string): string {
+    return `${this.prefix}notified#${key}`;
+  }
+
+  async readCursor() {
+    return parseCursor((await this.getItem(this.cursorId))?.data?.S);
+  }
+
+  async writeCursor(cursor: WatchCursor) {
+    const atMs = { N: String(cursor.atMs) };
+    const saved = await this.send('saving the cursor', (sdk, TableName) => {
+      const Item = { id: { S: this.cursorId }, atMs, data: { S: JSON.stringify(cursor) } };
+      const ConditionExpression = 'attribute_not_exists(id) OR atMs <= :atMs';
+      return new sdk.PutItemCommand({
+        TableName,
+        Item,
+        ConditionExpression,
+        ExpressionAttributeValues: { ':atMs': atMs },
+      });
+    });
+    return saved !== CONDITION_FAILED;
+  }
+
+  async claim(key: string, nowMs: number, leaseMs: number): Promise<ClaimResult> {
+    const id = this.notifiedId(key);
+    const claimed = await this.send(`claiming session ${key}`, (sdk, TableName) => {
+      const Item = {
+        id: { S: id },
+        state: { S: 'claimed' },
+        leaseUntil: { N: String(nowMs + leaseMs) },
+        // A claim that is never settled (crash) is dropped by TTL after a day at the latest.
+        expiresAt: { N: String(Math.ceil((nowMs + 86_400_000) / 1000)) },
+      };
+      return new sdk.PutItemCommand({
+        TableName,
+        Item,
+        ConditionExpression: 'attribute_not_exists(id) OR (#state = :claimed AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':claimed': { S: 'claimed' }, ':now': { N: String(nowMs) } },
+      });
+    });
+    if (claimed !== CONDITION_FAILED) return 'claimed';
+    const item = await this.getItem(id);
+    return item?.state?.S === 'done' ? 'done' : 'busy';
+  }
+
+  async complete(key: string, expiresAtMs: number) {
+    await this.send(`marking session ${key} notified`, (sdk, TableName) => {
+      const expiresAt = { N: String(Math.ceil(expiresAtMs / 1000)) };
+      return new sdk.PutItemCommand({
+        TableName,
+        Item: { id: { S: this.notifiedId(key) }, state: { S: 'done' }, expiresAt },
+      });
+    });
+  }
+
+  async release(key: string) {
+    // Already done or gone (condition failed): nothing to give back. Anything else: the lease expires on its own.
+    await this.send(
+      `releasing session ${key}`,
+      (sdk, TableName) =>
+        new sdk.DeleteItemCommand({
+          TableName,
+          Key: { id: { S: this.notifiedId(key) } },
+          ConditionExpression: '#state = :claimed',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':claimed': { S: 'claimed' } },
+        }),
+    );
+  }
+
+  async readRecord(name: string) {
+    const data = (await this.getItem(`${this.prefix}record#${name}`))?.data?.S;
+    return data === undefined ? undefined : safeJson(data);
+  }
+
+  async writeRecord(name: string, value: unknown) {
+    await this.send(`saving ${name}`, (sdk, TableName) => {
+      const Item = { id: { S: `${this.prefix}record#${name}` }, data: { S: JSON.stringify(value) } };
+      return new sdk.PutItemCommand({ TableName, Item });
+    });
+  }
+
+  private async getItem(id: string) {
+    const out = await this.send(
+      `reading ${id}`,
+      (sdk, TableName) => new sdk.GetItemCommand({ TableName, Key: { id: { S: id } }, ConsistentRead: true }),
+    );
+    return out === CONDITION_FAILED ? undefined : (out as { Item?: Record<string, AttributeValue> }).Item;
+  }
+
+  /** Sends one command; a failed condition is a value, every other failure a StateStoreError naming the table. */
+  private async send(what: string, command: Command): Promise<unknown> {
+    const { sdk, client } = await this.load();
+    try {
+      return await client.send(command(sdk, this.table));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return CONDITION_FAILED;
+      if (error instanceof NotifierError) throw error;
+      const name = error instanceof Error ? error.name : 'Error';
+      const retryable = !['ResourceNotFoundException', 'AccessDeniedException', 'ValidationException'].includes(name);
+      const message = `watcher state table ${this.table}: ${what} failed (${name})`;
+      throw new StateStoreError(message, { cause: error, retryable });
+    }
+  }
 }
