@@ -67,6 +67,7 @@ describe('the packaged deployment', () => {
       const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, string> })
         .Variables;
       expect(Object.keys(env).sort()).toEqual([
+        'APPLIANCES_SECRET_ARN',
         'BACKUP_API_SECRET_ARN',
         'BACKUP_API_URL',
         'BACKUP_API_VERSION',
@@ -75,6 +76,7 @@ describe('the packaged deployment', () => {
         'PAGERDUTY_NOTIFY_ON',
         'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
         'POWERTOOLS_LOG_LEVEL',
+        'ROUTES_SECRET_ARN',
         'SESSION_URL_TEMPLATE',
         'SLACK_MENTION_ON_FAILURE',
         'SLACK_NOTIFY_ON',
@@ -90,7 +92,10 @@ describe('the packaged deployment', () => {
       );
       expect(() => loadConfig(resolved)).not.toThrow();
       for (const [key, value] of Object.entries(env)) {
-        if (key.endsWith('_SECRET_ARN')) expect(value).toMatch(/^arn:aws:secretsmanager:/);
+        // APPLIANCES_SECRET_ARN stays blank here: the CI stage deploys one appliance (both at once is refused).
+        if (key.endsWith('_SECRET_ARN') && key !== 'APPLIANCES_SECRET_ARN') {
+          expect(value).toMatch(/^arn:aws:secretsmanager:/);
+        }
       }
       expect(env.IDEMPOTENCY_TABLE).toEqual({ Ref: 'IdempotencyTable' });
     });
@@ -120,10 +125,12 @@ describe('the packaged deployment', () => {
       expect(secretStatements).toHaveLength(1);
       expect(secretStatements[0]?.Action).toEqual(['secretsmanager:GetSecretValue']);
       const text = JSON.stringify(secretStatements[0]?.Resource);
-      for (const name of ['appliance', 'signing', 'slack', 'teams', 'pagerduty', 'generic']) {
+      for (const name of ['appliance', 'signing', 'slack', 'teams', 'pagerduty', 'generic', 'routes']) {
         expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
       }
-      expect(asList(secretStatements[0]?.Resource)).toHaveLength(6);
+      expect(text).toContain(':secret:job-session-notifier/ci/routes/*');
+      // The six single-appliance secrets, then the fleet's list, its rules and the secrets its rules name.
+      expect(asList(secretStatements[0]?.Resource)).toHaveLength(9);
     });
 
     it('may read and write delivery records in its own table only', () => {
@@ -153,9 +160,11 @@ describe('the packaged deployment', () => {
             Resource: [getAtt('JobQueue')],
           }),
           expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('AsyncFailureQueue') }),
+          // The scheduled watcher's fan-out (send only).
+          expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: getAtt('WatchQueue') }),
         ]),
       );
-      expect(sqs).toHaveLength(2);
+      expect(sqs).toHaveLength(3);
     });
   });
 
@@ -285,6 +294,71 @@ describe('the packaged deployment', () => {
       const alarm = resource('WatcherErrorsAlarm').Properties;
       expect(alarm).toMatchObject({ MetricName: 'Errors', AlarmActions: [{ Ref: 'AlarmTopic' }] });
       expect(JSON.stringify(alarm.Dimensions)).toContain('WatcherLambdaFunction');
+    });
+  });
+
+  describe('fleet', () => {
+    type Policy = { PolicyDocument: { Statement: Statement[] } };
+    const workerStatements = () =>
+      (resource('WatchWorkerRole').Properties.Policies as Policy[]).flatMap((p) => p.PolicyDocument.Statement);
+
+    it('fans the scheduled run out onto the watch queue only when appliancesSecretArn is set', () => {
+      const env = (resource('WatcherLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.WATCH_QUEUE_URL).toEqual({ 'Fn::If': ['HasAppliancesSecret', { Ref: 'WatchQueue' }, ''] });
+      expect(statements()).toContainEqual(
+        expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: getAtt('WatchQueue') }),
+      );
+    });
+
+    it('runs a worker on the watch queue, one appliance per invocation, with bounded concurrency and batch item failures', () => {
+      expect(resource('WatchWorkerLambdaFunction').Properties).toMatchObject({
+        Handler: 'dist/watcher.handler',
+        Timeout: 120,
+        Role: getAtt('WatchWorkerRole'),
+      });
+      const [, mapping] =
+        ofType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+          JSON.stringify(m.Properties.EventSourceArn).includes('"WatchQueue"'),
+        ) ?? [];
+      expect(mapping?.Properties).toMatchObject({
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 10 },
+      });
+    });
+
+    it('redrives failed watch tasks to a dead-letter queue and alarms on it and on a backlog', () => {
+      const queue = resource('WatchQueue').Properties;
+      expect(queue.RedrivePolicy).toEqual({
+        deadLetterTargetArn: getAtt('WatchQueueDeadLetterQueue'),
+        maxReceiveCount: 2,
+      });
+      // At least six times the worker's timeout, as AWS recommends for an SQS event source.
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 120);
+      expect(JSON.stringify(resource('WatchQueueDeadLetterAlarm').Properties.Dimensions)).toContain(
+        'WatchQueueDeadLetterQueue',
+      );
+      expect(resource('WatchQueueBacklogAlarm').Properties).toMatchObject({
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+      expect(JSON.stringify(resource('WatchWorkerErrorsAlarm').Properties.Dimensions)).toContain(
+        'WatchWorkerLambdaFunction',
+      );
+    });
+
+    it("gives the worker its own role: receive from the watch queue only, no send, no '*'", () => {
+      const all = workerStatements();
+      for (const statement of all) {
+        for (const action of asList(statement.Action)) expect(action).not.toMatch(/\*|sqs:SendMessage/);
+        for (const target of asList(statement.Resource)) expect(target).not.toBe('*');
+      }
+      const sqs = all.filter((s) => asList(s.Action).some((a) => a.startsWith('sqs:')));
+      expect(sqs).toEqual([expect.objectContaining({ Resource: getAtt('WatchQueue') })]);
+      const tables = all.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:'))).map((s) => s.Resource);
+      expect(tables).toEqual([getAtt('WatcherStateTable'), getAtt('IdempotencyTable')]);
+      expect(JSON.stringify(all)).not.toContain('JobQueue');
     });
   });
 });
