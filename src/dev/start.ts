@@ -15,8 +15,23 @@ const { values } = parseArgs({
     watch: { type: 'boolean', short: 'w', default: false },
     steps: { type: 'string', default: '4' },
     interval: { type: 'string', default: '2000' },
+    appliances: { type: 'string' },
   },
 });
+
+if (values.watch && values.appliances !== undefined) {
+  // A local fleet through the same fan-out path as a deployment (src/dev/watch-fleet.ts).
+  const { runLocalFleetWatch } = await import('./watch-fleet.ts');
+  const appliances = Math.min(50, Math.max(1, Number(values.appliances) || 3));
+  const steps = Number(values.steps) || 3;
+  const failures = await runLocalFleetWatch({
+    appliances,
+    steps,
+    intervalMs: Number(values.interval) || 2000,
+    json: values.json,
+  });
+  process.exit(failures > 0 ? 1 : 0);
+}
 
 if (values.watch) {
   // The scheduled watcher against the growing emulator (src/dev/watch.ts).
@@ -33,6 +48,7 @@ if (values.watch) {
 if (values.help) {
   console.log(`usage: npm start [-- --session <id> ...] [--json] [--verbose]
        npm start -- --watch [--steps 4] [--interval 2000]   the scheduled watcher against a growing emulator
+       npm start -- --watch --appliances 3                  a local fleet: fan-out onto an in-process watch queue
 
 Without configuration, notifies about the bundled sample sessions (${[...SAMPLE_SESSIONS.keys()].join(', ')})
 through the real handler and prints what Slack and Teams would receive.
