@@ -18,6 +18,11 @@ import { startSecretsManager } from '../test/support/secrets-manager-server.ts';
 import { renderPayloads } from './naive/handler.ts';
 
 const smoke = process.argv.includes('--smoke');
+if (process.argv.includes('--fleet')) {
+  // The fleet benchmark (bench/fleet.ts) is a run of its own.
+  await import('./fleet.ts');
+  process.exit();
+}
 const root = new URL('..', import.meta.url).pathname;
 const out = `${root}bench/.out`;
 const PRODUCT = `${root}dist/handler.mjs`;
