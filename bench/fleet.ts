@@ -94,7 +94,7 @@ async function floorMs(): Promise<number> {
   await Promise.all(Array.from({ length: WORKERS * 4 }, lane));
   return performance.now() - t;
 }
-log(`floor: ${APPLIANCES * SESSIONS} log reads and ${2 * APPLIANCES * SESSIONS} posts with bare fetch`);
+log(`floor: ${APPLIANCES * SESSIONS} log reads and ${2 * APPLIANCES * SESSIONS} posts with bare node:http calls`);
 // Twice, the faster counts: the first pass also pays for the emulators' first serialisation of each log.
 const floor = Math.min(await floorMs(), await floorMs());
 for (const e of emulators) e.reset();

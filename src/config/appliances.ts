@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConfigError } from '../errors.ts';
+import { parseConfigJson } from './env.ts';
 import type { CredentialsRef } from './notifier.ts';
 
 /** The appliance families the notifier reads (each with its own REST dialect). */
@@ -61,13 +62,7 @@ type Entry = z.infer<typeof EntrySchema>;
  * name when it has a valid one, else by position) and the field, never a value: entries hold passwords and tokens.
  */
 export function parseAppliances(json: string, where: string): ApplianceConfig[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    // The SyntaxError is dropped: its message can quote the text, and the text holds credentials.
-    throw new ConfigError(`${where} is not JSON (${json.length} characters)`);
-  }
+  const raw = parseConfigJson(json, where);
   if (!Array.isArray(raw) || raw.length === 0) {
     throw new ConfigError(`${where} must be a non-empty JSON array of appliances ({ "name", "url", … })`);
   }

@@ -133,3 +133,12 @@ export function loggerEnv(env: Env = process.env): {
   const traceId = () => /Root=([^;]+)/.exec(env._X_AMZN_TRACE_ID ?? '')?.[1];
   return { logLevel, traceId };
 }
+
+/** Parses configuration JSON held in `where` (a variable or a secret) without quoting it: the text may hold secrets. */
+export function parseConfigJson(json: string, where: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new ConfigError(`${where} is not JSON (${json.length} characters)`);
+  }
+}

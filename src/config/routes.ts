@@ -3,7 +3,7 @@ import type { NotifyOn } from '../core/context.ts';
 import type { RouteMatch } from '../core/routing.ts';
 import { OutcomeSchema } from '../core/vocabulary.ts';
 import { ConfigError } from '../errors.ts';
-import { arn } from './env.ts';
+import { arn, parseConfigJson } from './env.ts';
 import { type SecretRef, SLACK_MENTION, TEAMS_MENTION } from './notifier.ts';
 
 /** One routing rule, validated: what it matches, where it delivers, and whether later rules may deliver too. */
@@ -70,12 +70,7 @@ type Rule = z.infer<typeof RuleSchema>;
 
 /** Parses the routing rules (`where`: "ROUTES" or the secret); each problem names the rule and field, never a value. */
 export function parseRoutes(json: string, where: string): RouteRule[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new ConfigError(`${where} is not JSON (${json.length} characters)`);
-  }
+  const raw = parseConfigJson(json, where);
   if (!Array.isArray(raw)) throw new ConfigError(`${where} must be a JSON array of rules ({ "match", "slack", … })`);
   const problems: string[] = [];
   const rules = raw.map((item, index) => {

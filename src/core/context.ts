@@ -20,6 +20,11 @@ const OUTCOME_OF: Readonly<Record<Severity, Outcome>> = {
   success: 'succeeded',
 };
 
+/** The outcome word for a severity ("success" → "succeeded"). */
+export function outcomeOfSeverity(severity: Severity): Outcome {
+  return OUTCOME_OF[severity];
+}
+
 /** Replaces `{sessionId}` in SESSION_URL_TEMPLATE with the URL-encoded session ID. */
 export function sessionUrl(template: string, sessionId: string): string {
   return template.replaceAll('{sessionId}', encodeURIComponent(sessionId));

@@ -33,6 +33,11 @@ export interface Digest {
 /** A digest lists at most this many failures; the rest are counted. */
 export const MAX_DIGEST_FAILURES = 10;
 
+/** A count per severity, all zero. */
+export function severityCounts(): Record<Severity, number> {
+  return { failed: 0, warning: 0, unknown: 0, canceled: 0, running: 0, success: 0 };
+}
+
 /** A message the watcher posts besides session notifications. */
 export type WatchMessage =
   | { readonly kind: 'digest'; readonly digest: Digest }
@@ -53,14 +58,7 @@ export type WatchMessage =
 
 /** Counts the sessions that finished in [fromMs, toMs]; `sessionUrl` links a failure (`{sessionId}` is its session ID, as in SESSION_URL_TEMPLATE). */
 export function buildDigest(sessions: Iterable<JobSession>, fromMs: number, toMs: number, sessionUrl: string): Digest {
-  const bySeverity: Record<Severity, number> = {
-    failed: 0,
-    warning: 0,
-    unknown: 0,
-    canceled: 0,
-    running: 0,
-    success: 0,
-  };
+  const bySeverity = severityCounts();
   const failures: DigestFailure[] = [];
   const seen = new Set<string>();
   let total = 0;

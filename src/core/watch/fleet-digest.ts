@@ -1,20 +1,11 @@
-import { type Digest, MAX_DIGEST_FAILURES } from '../render/digest.ts';
+import { outcomeOfSeverity } from '../context.ts';
+import { type Digest, MAX_DIGEST_FAILURES, severityCounts } from '../render/digest.ts';
 import { normalizeStatus } from '../status.ts';
-import type { Severity } from '../summary.ts';
 import { type Outcome, SeveritySchema } from '../vocabulary.ts';
-
-const OUTCOME_OF_SEVERITY: Readonly<Record<Severity, Outcome>> = {
-  failed: 'failed',
-  warning: 'warning',
-  unknown: 'unknown',
-  canceled: 'canceled',
-  running: 'running',
-  success: 'succeeded',
-};
 
 /** The outcome a listed session's status stands for (what routes match on when only the list is known). */
 export function outcomeOfStatus(status: string | null | undefined): Outcome {
-  return OUTCOME_OF_SEVERITY[normalizeStatus(status ?? '').severity];
+  return outcomeOfSeverity(normalizeStatus(status ?? '').severity);
 }
 
 /** One route's digest over several appliances: counts summed, failures and the longest run named with their appliance. */
@@ -23,14 +14,7 @@ export function mergeDigests(
   fromMs: number,
   toMs: number,
 ): Digest {
-  const bySeverity: Record<Severity, number> = {
-    failed: 0,
-    warning: 0,
-    unknown: 0,
-    canceled: 0,
-    running: 0,
-    success: 0,
-  };
+  const bySeverity = severityCounts();
   let total = 0;
   let failedCount = 0;
   let totalDurationMs = 0;
