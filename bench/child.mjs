@@ -1,5 +1,6 @@
-// A benchmark child process: imports one handler module (the product bundle or the naive baseline), then runs the
-// invocations the parent asks for over IPC and answers with wall time, CPU time and peak RSS. Plain JS: no loader cost.
+// A benchmark child process: imports one handler module (the product bundle), then runs the invocations the parent
+// asks for over IPC and answers with wall time, CPU time, peak RSS and when the invocation started (epoch ms, to place
+// it among the requests the round-trip proxies timestamp). Plain JS: no loader cost.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -26,6 +27,7 @@ const context = (requestId) => {
 
 let count = 0;
 const invoke = async (event) => {
+  const startedAt = performance.timeOrigin + performance.now();
   const cpu = process.cpuUsage();
   const t = performance.now();
   let error;
@@ -36,21 +38,11 @@ const invoke = async (event) => {
   }
   const ms = performance.now() - t;
   const used = process.cpuUsage(cpu);
-  return { ms, cpuMs: (used.user + used.system) / 1000, maxRssMB: peakRssMB(), error };
+  return { ms, cpuMs: (used.user + used.system) / 1000, maxRssMB: peakRssMB(), startedAt, error };
 };
-
-if (process.argv[3] === 'once') {
-  // Whole-process cold invocation: import, one notification, exit.
-  const result = await invoke(JSON.parse(process.argv[4]));
-  if (result.error) {
-    console.error(result.error);
-    process.exit(1);
-  }
-  process.exit(0);
-}
 
 process.on('message', async (message) => {
   if (message.type === 'invoke') process.send({ type: 'done', ...(await invoke(message.event)) });
   else process.exit(0);
 });
-process.send({ type: 'ready', importMs });
+process.send({ type: 'ready', importMs, importedAt: performance.timeOrigin + performance.now() });

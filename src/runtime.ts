@@ -1,8 +1,11 @@
 import { createFleet, type Fleet, type FleetMember } from './appliance/fleet.ts';
 import { loggerEnv } from './config/env.ts';
 import type { Config } from './config/notifier.ts';
-import { createDynamoDeliveryStore, createMemoryDeliveryStore } from './destinations/delivery-store.ts';
-import type { DeliveryStore } from './destinations/idempotent.ts';
+import {
+  createDynamoDeliveryStore,
+  createMemoryDeliveryStore,
+  type DeliveryStore,
+} from './destinations/delivery-store.ts';
 import { createRouting, type Routing, type RoutingOptions } from './destinations/routing.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -47,6 +50,7 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
       }
     }
   }
+  prefetchSecrets(config, secrets);
   const fleet = createFleet(config.appliances, {
     secrets,
     perAttemptTimeoutMs: config.httpTimeoutMs,
@@ -60,8 +64,8 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
     (config.idempotencyTable
       ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
       : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
-  // Start loading the store's modules now (first invocation), so it overlaps the appliance calls instead of the first post.
-  deliveryStore.persistence().catch(() => undefined);
+  // Start loading the store's SDK now (first invocation), so it overlaps the appliance calls instead of the first post.
+  deliveryStore.prepare();
 
   // Webhooks are public HTTPS endpoints: they use the system trust store, never an appliance's custom CA or insecure flag.
   const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
@@ -90,4 +94,29 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
     }),
     signingSecret,
   };
+}
+
+/**
+ * Starts fetching every configured secret at once, so the first notification waits for one Secrets Manager round trip
+ * rather than one before the token and another before each post. A failure is dropped here: the reader forgets it,
+ * and the call that needs the value fetches again and reports it.
+ */
+function prefetchSecrets(config: Config, secrets: SecretReader): void {
+  const rules = config.routes?.kind === 'list' ? config.routes.rules : [];
+  const refs = [
+    config.slack,
+    config.teams,
+    config.generic,
+    config.pagerduty?.routingKey,
+    config.webhookSigning,
+    config.appliances.kind === 'secret' ? config.appliances : undefined,
+    config.routes?.kind === 'secret' ? config.routes : undefined,
+    ...rules.flatMap((rule) => [rule.slack, rule.teams, rule.pagerduty, rule.generic]),
+  ];
+  const arns = refs.flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
+  if (config.appliances.kind === 'list') {
+    for (const { credentials } of config.appliances.appliances)
+      if (credentials.kind === 'secret') arns.push(credentials.arn);
+  }
+  for (const arn of new Set(arns)) secrets.getSecretString(arn).catch(() => undefined);
 }

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
-import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DeleteTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Notification } from '../../src/core/summary.ts';
 import { deadlineIn } from '../../src/deadline.ts';
-import { createMemoryDeliveryStore } from '../../src/destinations/delivery-store.ts';
-import { type DeliveryStore, withIdempotency } from '../../src/destinations/idempotent.ts';
+import {
+  createDynamoDeliveryStore,
+  createMemoryDeliveryStore,
+  deliveryRecordId,
+} from '../../src/destinations/delivery-store.ts';
+import { withIdempotency } from '../../src/destinations/idempotent.ts';
 import { DeliveryError, NotifierError } from '../../src/errors.ts';
 import type { Destination } from '../../src/ports.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
@@ -166,6 +171,103 @@ describe('exactly-once delivery with a DynamoDB table (dynalite)', () => {
   });
 });
 
+describe('the delivery store on DynamoDB (dynalite), as Powertools Idempotency behaved', () => {
+  const freshStore = async (options: { expiresAfterSeconds?: number } = {}) => {
+    const table = `deliveries-${++tableCount}`;
+    await dynamo.createTable(table);
+    return { table, store: createDynamoDeliveryStore(table, { client: dynamo.client, ...options }) };
+  };
+  const id = deliveryRecordId({ sessionId: '38', destination: 'slack', outcome: 'succeeded' });
+  const inAMinute = () => Date.now() + 60_000;
+
+  it('claims a record once: a second claim sees it in progress, a completed one as delivered with its time', async () => {
+    const { store } = await freshStore();
+
+    expect(await store.claim(id, inAMinute())).toEqual({ state: 'claimed' });
+    expect(await store.claim(id, inAMinute())).toEqual({ state: 'in-progress' });
+    await store.complete(id, '2026-11-30T12:00:00.000Z');
+    expect(await store.claim(id, inAMinute())).toEqual({ state: 'delivered', sentAt: '2026-11-30T12:00:00.000Z' });
+  });
+
+  it('lets a claim take over a record left in progress past its in-progress expiry, not before', async () => {
+    const { store } = await freshStore();
+
+    expect(await store.claim(id, Date.now() - 1)).toEqual({ state: 'claimed' });
+    expect(await store.claim(id, inAMinute())).toEqual({ state: 'claimed' });
+    expect(await store.claim(id, inAMinute())).toEqual({ state: 'in-progress' });
+  });
+
+  it('gives exactly one of ten concurrent claims the record', async () => {
+    const { store } = await freshStore();
+
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claim(id, inAMinute())));
+
+    expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
+    expect(claims.filter((c) => c.state === 'in-progress')).toHaveLength(9);
+  });
+
+  it('reuses a completed record until it expires, then lets the delivery be claimed again', async () => {
+    const { store, table } = await freshStore();
+    await store.claim(id, inAMinute());
+    await store.complete(id, '2026-11-30T12:00:00.000Z');
+    expect((await store.claim(id, inAMinute())).state).toBe('delivered');
+
+    // The TTL attribute in the past: DynamoDB may not have deleted it yet, and the claim must not wait for that.
+    const [item] = await dynamo.items(table);
+    expect(item).toMatchObject({ id, status: 'COMPLETED' });
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          id: { S: id },
+          status: { S: 'COMPLETED' },
+          expiration: { N: String(Math.floor(Date.now() / 1000) - 1) },
+        },
+      }),
+    );
+    expect(await store.claim(id, inAMinute())).toEqual({ state: 'claimed' });
+  });
+
+  it('forgets a released claim, so the next attempt posts', async () => {
+    const { store, table } = await freshStore();
+    await store.claim(id, inAMinute());
+
+    await store.release(id);
+
+    expect(await dynamo.items(table)).toEqual([]);
+    expect(await store.claim(id, inAMinute())).toEqual({ state: 'claimed' });
+  });
+
+  it('reads records Powertools Idempotency wrote, and Powertools reads ours (same table during a rolling deploy)', async () => {
+    const { table, store } = await freshStore();
+    const powertools = makeIdempotent(async (_key: object) => ({ sentAt: '2026-11-30T11:00:00.000Z' }), {
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamo.client }),
+      keyPrefix: 'delivery',
+    });
+    await powertools({ sessionId: '38', destination: 'slack', outcome: 'succeeded' });
+    expect(await store.claim(id, inAMinute())).toEqual({ state: 'delivered', sentAt: '2026-11-30T11:00:00.000Z' });
+
+    const ours = deliveryRecordId({ sessionId: '38', destination: 'teams', outcome: 'succeeded' });
+    await store.claim(ours, inAMinute());
+    await store.complete(ours, '2026-11-30T12:00:00.000Z');
+    let ran = false;
+    const again = makeIdempotent(
+      async (_key: object) => {
+        ran = true;
+        return {};
+      },
+      {
+        persistenceStore: new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamo.client }),
+        keyPrefix: 'delivery',
+      },
+    );
+    expect(await again({ sessionId: '38', destination: 'teams', outcome: 'succeeded' })).toEqual({
+      sentAt: '2026-11-30T12:00:00.000Z',
+    });
+    expect(ran).toBe(false);
+  });
+});
+
 describe('exactly-once delivery in memory (no IDEMPOTENCY_TABLE)', () => {
   it('suppresses a duplicate within the same container', async () => {
     harness = await startHarness();
@@ -233,51 +335,43 @@ describe('withIdempotency', () => {
     expect(destination.calls).toHaveLength(2);
   });
 
-  /** A store whose put or update fails, as DynamoDB might (throttling, an outage). */
-  const brokenStore = (broken: 'put' | 'update'): DeliveryStore => {
-    class Broken extends BasePersistenceLayer {
-      protected override async _putRecord(): Promise<void> {
-        if (broken === 'put') throw new Error('ProvisionedThroughputExceededException');
-      }
-      protected override async _getRecord(key: string): Promise<IdempotencyRecord> {
-        return new IdempotencyRecord({ idempotencyKey: key, status: 'INPROGRESS' });
-      }
-      protected override async _updateRecord(): Promise<void> {
-        throw new Error('ServiceUnavailable');
-      }
-      protected override async _deleteRecord(): Promise<void> {}
-    }
-    const layer = new Broken();
-    return { expiresAfterSeconds: 60, graceMs: 0, persistence: async () => layer };
-  };
-  const logged = () => {
-    const { lines, log } = recordingLog();
-    return { lines, logger: log };
-  };
-
-  it('posts nothing and fails as retryable when the store cannot record the delivery first', async () => {
+  it('posts nothing and fails as retryable when the store cannot record the delivery first (no such table)', async () => {
     const destination = recording();
-    const { lines, logger } = logged();
-    const idempotent = withIdempotency(destination, brokenStore('put'), logger);
+    const { lines, log: logger } = recordingLog();
+    const store = createDynamoDeliveryStore('no-such-table', { client: dynamo.client });
+    const idempotent = withIdempotency(destination, store, logger);
 
     const error = await rejection(idempotent.post(summary('8', 'success'), deadlineIn(5_000)), DeliveryError);
 
     expect(error.retryable).toBe(true);
-    expect(error.message).toMatch(/delivery record store failed .*ProvisionedThroughputExceeded.*nothing was posted/);
+    expect(error.message).toMatch(/delivery record store failed .*ResourceNotFound.*nothing was posted/);
     expect(destination.calls).toHaveLength(0);
     expect(lines).toHaveLength(0);
   });
 
-  it('counts the post as delivered, with a warning, when the store fails after it', async () => {
-    const destination = recording();
-    const { lines, logger } = logged();
-    const idempotent = withIdempotency(destination, brokenStore('update'), logger);
+  it('counts the post as delivered, with a warning, when the store fails after it (table deleted meanwhile)', async () => {
+    const table = `deliveries-${++tableCount}`;
+    await dynamo.createTable(table);
+    const calls: string[] = [];
+    const destination: Destination = {
+      name: 'chat',
+      async post() {
+        calls.push('posted');
+        await dynamo.client.send(new DeleteTableCommand({ TableName: table }));
+      },
+    };
+    const { lines, log: logger } = recordingLog();
+    const idempotent = withIdempotency(
+      destination,
+      createDynamoDeliveryStore(table, { client: dynamo.client }),
+      logger,
+    );
 
     await idempotent.post(summary('9', 'success'), deadlineIn(5_000));
 
-    expect(destination.calls).toEqual(['9:success']);
+    expect(calls).toEqual(['posted']);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^delivered, but the delivery record could not be completed/);
+    expect(lines[0]).toMatch(/^delivered, but the delivery record could not be completed.*ResourceNotFound/);
   });
 
   it('keeps the destination name', () => {

@@ -60,6 +60,35 @@ describe('credentials and webhooks from AWS Secrets Manager', () => {
     expect(h.output.join('')).not.toContain(PASSWORD);
   });
 
+  it('asks for every configured secret at once, so a cold notification waits for one Secrets Manager round trip', async () => {
+    const TEAMS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/teams-AbCdEf';
+    const values: Record<string, string> = {};
+    secretsManager = await startSecretsManager(values, { holdFor: 3 });
+    vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', secretsManager.url);
+    const h = await startHarness({
+      BACKUP_API_USERNAME: undefined,
+      BACKUP_API_PASSWORD: undefined,
+      BACKUP_API_SECRET_ARN: APPLIANCE_ARN,
+      SLACK_WEBHOOK_URL: undefined,
+      SLACK_WEBHOOK_SECRET_ARN: SLACK_ARN,
+      TEAMS_WEBHOOK_URL: undefined,
+      TEAMS_WEBHOOK_SECRET_ARN: TEAMS_ARN,
+    });
+    harness = h;
+    Object.assign(values, {
+      [APPLIANCE_ARN]: JSON.stringify({ username: USERNAME, password: PASSWORD }),
+      [SLACK_ARN]: h.sink.urlFor('slack'),
+      [TEAMS_ARN]: h.sink.urlFor('teams'),
+    });
+
+    await h.invoke({ sessionId: '38' });
+
+    expect(secretsManager.mostInFlight).toBe(3);
+    expect(secretsManager.calls).toHaveLength(3);
+    expect(h.sink.postsTo('slack')).toHaveLength(1);
+    expect(h.sink.postsTo('teams')).toHaveLength(1);
+  });
+
   it('accepts a token secret', async () => {
     const h = await startWithSecrets((slackUrl) => ({
       [APPLIANCE_ARN]: JSON.stringify({ token: 'not-a-valid-token-but-secret' }),

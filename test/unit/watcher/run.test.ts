@@ -74,7 +74,11 @@ describe('createPacer', () => {
     const started = Date.now();
     const order: number[] = [];
     const waited = await Promise.all(
-      [0, 1, 2].map((i) => pacer.wait('slack', deadlineIn(5_000)).then(() => (order.push(i), Date.now() - started))),
+      [0, 1, 2].map(async (i) => {
+        await pacer.wait('slack', deadlineIn(5_000));
+        order.push(i);
+        return Date.now() - started;
+      }),
     );
     // A loaded machine can only make a slot later, never earlier: each caller waits at least its place × interval.
     expect(order).toEqual([0, 1, 2]);
