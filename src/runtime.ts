@@ -40,16 +40,7 @@ export interface RuntimeOverrides {
 export function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning]) {
-    if (ref?.kind === 'value') registerSecret(ref.value);
-  }
-  if (config.routes?.kind === 'list') {
-    for (const rule of config.routes.rules) {
-      for (const ref of [rule.slack, rule.teams, rule.pagerduty, rule.generic]) {
-        if (ref?.kind === 'value') registerSecret(ref.value);
-      }
-    }
-  }
+  registerConfiguredSecrets(config);
   prefetchSecrets(config, secrets);
   const fleet = createFleet(config.appliances, {
     secrets,
@@ -94,6 +85,15 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
     }),
     signingSecret,
   };
+}
+
+/** Registers every secret value written in the configuration for redaction, before anything can echo it. */
+function registerConfiguredSecrets(config: Config): void {
+  const rules = config.routes?.kind === 'list' ? config.routes.rules : [];
+  const refs = [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning];
+  for (const ref of [...refs, ...rules.flatMap((rule) => [rule.slack, rule.teams, rule.pagerduty, rule.generic])]) {
+    if (ref?.kind === 'value') registerSecret(ref.value);
+  }
 }
 
 /**

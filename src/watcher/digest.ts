@@ -6,7 +6,7 @@ import { chooseRoutes } from '../core/routing.ts';
 import { utcSecond } from '../core/time.ts';
 import { mergeDigests, outcomeOfStatus } from '../core/watch/fleet-digest.ts';
 import { policyOf } from '../core/watch/missed-runs.ts';
-import type { Route } from '../destinations/routing.ts';
+import type { Route, RouteTable } from '../destinations/routing.ts';
 import { NotifierError } from '../errors.ts';
 import type { Deadline } from '../ports.ts';
 import { forEachConcurrently } from './fleet.ts';
@@ -41,26 +41,7 @@ export async function runFleetDigest(runtime: WatcherRuntime, deadline: Deadline
     }
   });
 
-  // Each route's share: per appliance, the sessions that route would have received.
-  const shares = new Map<Route, Map<FleetMember, JobSession[]>>();
-  for (const [member, sessions] of listed) {
-    for (const session of sessions) {
-      const facts = {
-        appliance: member.name,
-        policy: policyOf(session)?.name ?? null,
-        outcome: outcomeOfStatus(session.status),
-      };
-      const choice = chooseRoutes(table.rules, facts);
-      const routes = choice.usesDefault ? [table.defaultRoute] : choice.rules.flatMap((i) => table.routes[i] ?? []);
-      for (const route of routes) {
-        const byMember = shares.get(route) ?? new Map<FleetMember, JobSession[]>();
-        shares.set(route, byMember);
-        const own = byMember.get(member) ?? [];
-        byMember.set(member, own);
-        own.push(session);
-      }
-    }
-  }
+  const shares = sharesByRoute(listed, table);
   const digestOf = (member: FleetMember, sessions: readonly JobSession[]) =>
     buildDigest(sessions, fromMs, nowMs, member.sessionUrlTemplate ?? member.baseUrl);
   const posts: { to: string; digest: Digest }[] =
@@ -91,4 +72,31 @@ export async function runFleetDigest(runtime: WatcherRuntime, deadline: Deadline
   const [only] = posts;
   if (members.length === 1 && table.rules.length === 0 && only !== undefined) return only.digest;
   return { digests: posts.map(({ to, digest }) => ({ to, total: digest.total, failed: digest.failedCount })) };
+}
+
+/** Each route's share: per appliance, the sessions that route would have received. */
+function sharesByRoute(
+  listed: ReadonlyMap<FleetMember, readonly JobSession[]>,
+  table: RouteTable,
+): Map<Route, Map<FleetMember, JobSession[]>> {
+  const shares = new Map<Route, Map<FleetMember, JobSession[]>>();
+  for (const [member, sessions] of listed) {
+    for (const session of sessions) {
+      const policy = policyOf(session)?.name ?? null;
+      const choice = chooseRoutes(table.rules, {
+        appliance: member.name,
+        policy,
+        outcome: outcomeOfStatus(session.status),
+      });
+      const routes = choice.usesDefault ? [table.defaultRoute] : choice.rules.flatMap((i) => table.routes[i] ?? []);
+      for (const route of routes) {
+        const byMember = shares.get(route) ?? new Map<FleetMember, JobSession[]>();
+        shares.set(route, byMember);
+        const own = byMember.get(member) ?? [];
+        byMember.set(member, own);
+        own.push(session);
+      }
+    }
+  }
+  return shares;
 }

@@ -77,18 +77,7 @@ export function createWatcherRuntime(
   const config = loadConfig(env);
   const watch = loadWatcherConfig(env);
   const secrets = overrides.secrets ?? createSecretReader();
-  const pacers = new Map<string, Pacer>();
-  // One pacer per Slack webhook (per route), shared by its notifications and the watcher's own posts.
-  const pacer = (name: string): Pacer | undefined => {
-    if (!name.startsWith('slack')) return undefined;
-    const found = pacers.get(name) ?? createPacer(overrides.slackIntervalMs ?? SLACK_INTERVAL_MS);
-    pacers.set(name, found);
-    return found;
-  };
-  const wrap = (destination: Destination, name: string): Destination => {
-    const paced = pacer(name);
-    return paced ? pacedDestination(destination, paced) : destination;
-  };
+  const { pacer, wrap } = slackPacing(overrides.slackIntervalMs ?? SLACK_INTERVAL_MS);
   const runtime = createRuntime(config, {
     secrets,
     wrap,
@@ -107,7 +96,6 @@ export function createWatcherRuntime(
       pacer,
       ...(overrides.agents ? { agents: overrides.agents } : {}),
     });
-  const stopBeforeEndMs = overrides.stopBeforeEndMs ?? Math.max(5_000, 2 * config.httpTimeoutMs);
   const depsFor = async (member: FleetMember): Promise<WatchDeps> => {
     const table = await runtime.routing.table();
     // Alerts about the appliance itself (missed runs, outage) follow the routes that take its failures.
@@ -120,11 +108,7 @@ export function createWatcherRuntime(
       posters: routes.flatMap(postersFor),
       watch: { ...watch, sessionUrl: member.sessionUrlTemplate ?? member.baseUrl },
       logger: tagged(logger, { appliance: member.name }),
-      stopBeforeEndMs,
-      ...(overrides.missedRunCheckEveryMs === undefined
-        ? {}
-        : { missedRunCheckEveryMs: overrides.missedRunCheckEveryMs }),
-      ...(overrides.now === undefined ? {} : { now: overrides.now }),
+      ...runOptions(config, overrides),
     };
   };
   const queue = overrides.queue ?? (watch.queueUrl === undefined ? undefined : createSqsWatchQueue(watch.queueUrl));
@@ -139,6 +123,36 @@ export function createWatcherRuntime(
     depsFor,
     queue,
     concurrency: watch.fleetConcurrency,
+    ...(overrides.now === undefined ? {} : { now: overrides.now }),
+  };
+}
+
+/** One pacer per Slack webhook (per route), shared by its notifications and the watcher's own posts. */
+function slackPacing(intervalMs: number) {
+  const pacers = new Map<string, Pacer>();
+  const pacer = (name: string): Pacer | undefined => {
+    if (!name.startsWith('slack')) return undefined;
+    const found = pacers.get(name) ?? createPacer(intervalMs);
+    pacers.set(name, found);
+    return found;
+  };
+  const wrap = (destination: Destination, name: string): Destination => {
+    const paced = pacer(name);
+    return paced ? pacedDestination(destination, paced) : destination;
+  };
+  return { pacer, wrap };
+}
+
+/** The run knobs every appliance's watch shares. */
+function runOptions(
+  config: Config,
+  overrides: WatcherOverrides,
+): Pick<WatchDeps, 'stopBeforeEndMs' | 'missedRunCheckEveryMs' | 'now'> {
+  return {
+    stopBeforeEndMs: overrides.stopBeforeEndMs ?? Math.max(5_000, 2 * config.httpTimeoutMs),
+    ...(overrides.missedRunCheckEveryMs === undefined
+      ? {}
+      : { missedRunCheckEveryMs: overrides.missedRunCheckEveryMs }),
     ...(overrides.now === undefined ? {} : { now: overrides.now }),
   };
 }
