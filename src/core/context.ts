@@ -101,6 +101,12 @@ const VERBS: Readonly<Record<Severity, string>> = {
   success: 'succeeded',
 };
 
+/** The appliance a message names: a fleet member's name; null for the single `default` appliance (nothing to tell apart). */
+export function applianceLabel(notification: Notification): string | null {
+  const name = notification.appliance?.name;
+  return name === undefined || name === 'default' ? null : name;
+}
+
 /** The job's name as a headline shows it: the policy name, or a plain statement that it is unknown. */
 export function jobName(notification: Notification): string {
   return notification.session?.policyName ?? 'Unknown job';

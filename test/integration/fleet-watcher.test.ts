@@ -24,6 +24,7 @@ interface FleetWatch {
   /** When each worker invocation for an appliance ended. */
   readonly workerEnds: Map<string, number>;
   tick(budgetMs?: number): Promise<unknown>;
+  digest(): Promise<unknown>;
 }
 
 const open: (() => Promise<void>)[] = [];
@@ -32,7 +33,10 @@ afterEach(async () => {
 });
 
 /** Emulated appliances named `names`, each with two finished sessions of the same IDs, watched by the real watcher. */
-async function startFleetWatch(names: readonly string[], options: { queue: boolean }): Promise<FleetWatch> {
+async function startFleetWatch(
+  names: readonly string[],
+  options: { queue: boolean; env?: (sink: WebhookSink) => Record<string, string> },
+): Promise<FleetWatch> {
   const now = Date.now();
   const emulators = await Promise.all(
     names.map(() =>
@@ -61,6 +65,7 @@ async function startFleetWatch(names: readonly string[], options: { queue: boole
     SLACK_WEBHOOK_URL: sink.urlFor('slack'),
     NOTIFIER_HTTP_TIMEOUT_MS: '400',
     MISSED_RUN_AFTER: '0s',
+    ...options.env?.(sink),
   };
   const workerEnds = new Map<string, number>();
   let handler: ReturnType<typeof createWatcherHandler> | undefined;
@@ -91,6 +96,7 @@ async function startFleetWatch(names: readonly string[], options: { queue: boole
     arrivals,
     queue,
     workerEnds,
+    digest: () => run({ task: 'digest' }, lambdaContext(10_000, `digest-${++count}`)),
     async tick(budgetMs = 10_000) {
       const result = await run(SCHEDULED, lambdaContext(budgetMs, `tick-${++count}`));
       await queue?.drain();
@@ -161,6 +167,49 @@ describe('the watcher over a fleet', () => {
 
       expect(alerts().map((a) => a.text.includes('reachable again'))).toEqual([false, true]);
       expect(sessionPosts(f)).toHaveLength(4);
+    });
+  });
+
+  describe('the digest', () => {
+    const digests = (f: FleetWatch, name: string) =>
+      f.sink.postsTo(name).filter((p) => JSON.stringify(p.json).includes('Backup digest'));
+
+    it('posts one digest per appliance when no routes are set', async () => {
+      const f = await startFleetWatch(['azure-a', 'aws-c'], {
+        queue: false,
+        env: () => ({ DIGEST_CRON: 'cron(0 7 * * ? *)' }),
+      });
+
+      const report = await f.digest();
+
+      expect(report).toEqual({
+        digests: [
+          { to: 'azure-a', total: 2, failed: 0 },
+          { to: 'aws-c', total: 2, failed: 0 },
+        ],
+      });
+      expect(digests(f, 'slack')).toHaveLength(2);
+    });
+
+    it('gives each route one digest of the sessions it would receive, the rest to the default route', async () => {
+      const f = await startFleetWatch(['azure-a', 'azure-b', 'aws-c'], {
+        queue: false,
+        env: (sink) => ({
+          DIGEST_CRON: 'cron(0 7 * * ? *)',
+          ROUTES: JSON.stringify([
+            { name: 'azure', match: { appliance: 'azure-*' }, slack: sink.urlFor('azure-team') },
+          ]),
+        }),
+      });
+
+      await f.digest();
+
+      const azure = digests(f, 'azure-team');
+      expect(azure).toHaveLength(1);
+      expect(JSON.stringify(azure[0]?.json)).toContain('4 sessions');
+      const rest = digests(f, 'slack');
+      expect(rest).toHaveLength(1);
+      expect(JSON.stringify(rest[0]?.json)).toContain('2 sessions');
     });
   });
 });

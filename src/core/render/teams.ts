@@ -1,4 +1,4 @@
-import { headlineOf, sessionTimes, severityOf } from '../context.ts';
+import { applianceLabel, headlineOf, sessionTimes, severityOf } from '../context.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Severity, Summary } from '../summary.ts';
@@ -196,6 +196,8 @@ function summaryBody(
   if (notification.session?.status) {
     facts.push({ title: 'Appliance status', value: fitTeams(notification.session.status, 100) });
   }
+  const appliance = applianceLabel(notification);
+  if (appliance) facts.push({ title: 'Appliance', value: fitTeams(appliance, 100) });
   const headlineText = fitTeams(headlineOf(notification), 400);
   const body: CardElement[] = [headline(headlineText, severity ? COLORS[severity] : 'Warning')];
   // The mention is trusted config (validated by the config), inserted outside every escaped text.
@@ -232,6 +234,8 @@ function problemBody(notification: Notification, problem: ProblemReport): CardEl
   ];
   if (problem.statusCode !== null) facts.push({ title: 'HTTP status', value: String(problem.statusCode) });
   if (notification.session?.policyName) facts.unshift(jobFact(notification.session));
+  const appliance = applianceLabel(notification);
+  if (appliance) facts.push({ title: 'Appliance', value: fitTeams(appliance, 100) });
   return [
     headline(fitTeams(headlineOf(notification), 400), 'Attention'),
     { type: 'TextBlock', text: fitTeams(problem.detail, 2_000), wrap: true },
