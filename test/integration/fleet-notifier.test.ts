@@ -63,6 +63,9 @@ describe('a deployment serving several appliances', () => {
       await f.invoke({ appliance: 'azure-prod', sessionId: '77' });
 
       expect(f.sink.postsTo('slack')).toHaveLength(2);
+      // Each message says which appliance the session ran on.
+      expect(slackText(f.sink)[0]).toContain('*Appliance*\\nazure-prod');
+      expect(slackText(f.sink)[1]).toContain('*Appliance*\\nazure-west');
       expect(f.prod.requestsTo('log')).toHaveLength(2);
       expect(f.west.requestsTo('log')).toHaveLength(1);
     });
