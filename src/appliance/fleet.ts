@@ -85,9 +85,11 @@ function buildMembers(appliances: readonly ApplianceConfig[], options: FleetOpti
     appliances.map((appliance) => {
       registerCredentials(appliance.credentials);
       if (appliance.insecureTls) {
-        options.logger.warn('the appliance certificate is NOT verified (insecure TLS); prefer a CA certificate', {
-          appliance: appliance.name,
-        });
+        options.logger.warn(
+          appliance.name === DEFAULT_APPLIANCE
+            ? 'BACKUP_API_INSECURE_TLS is true: the appliance certificate is NOT verified; prefer BACKUP_API_CA_CERT'
+            : `appliance ${appliance.name}: insecureTls is true: its certificate is NOT verified; prefer caCert`,
+        );
       }
       const ownTrust = appliance.caCertPem !== undefined || appliance.insecureTls;
       const agents =
