@@ -208,7 +208,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** Request totals that are wrong whatever the timing: a second token, a second log read, a missing post. */
+/** Request totals that are wrong whatever the timing: a second token, log, session or per-object read, a missing post. */
 function checkCounts(perRuntime: Results['runtimes'], failures: string[]): void {
   for (const [name, r] of Object.entries(perRuntime)) {
     for (const [config, paths] of Object.entries(r.roundTrips)) {
@@ -218,6 +218,7 @@ function checkCounts(perRuntime: Results['runtimes'], failures: string[]): void 
           n('token') > (phase === 'cold' ? 1 : 0) && `${n('token')} token requests`,
           n('log') !== 1 && `${n('log')} log reads`,
           n('session') > 1 && `${n('session')} session reads`,
+          n('objects') > 1 && `${n('objects')} per-object reads`,
           n('sink') !== 2 && `${n('sink')} posts (2 destinations)`,
           n('secrets') > (phase === 'cold' ? 3 : 0) && `${n('secrets')} secret fetches`,
         ].filter((x) => x !== false);

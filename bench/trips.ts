@@ -68,6 +68,7 @@ export function tripLabel(trip: Trip): string {
   if (trip.server !== 'appliance') return trip.server;
   if (trip.path.includes('/oauth2/token')) return 'token';
   if (/\/jobSessions\/[^/?]+\/log/.test(trip.path)) return 'log';
+  if (/\/jobSessions\/[^/?]+\/protectedItems/.test(trip.path)) return 'objects';
   if (/\/jobSessions\/[^/?]+/.test(trip.path)) return 'session';
   return 'list';
 }

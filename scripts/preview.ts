@@ -7,13 +7,15 @@ import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../src/config/notifier.ts';
 import { startApplianceEmulator } from '../src/dev/appliance-emulator.ts';
+import { parseCommandLine, runTool, UsageError } from '../src/dev/cli.ts';
 import { SAMPLE_SESSIONS } from '../src/dev/sample-sessions.ts';
 import { type RecordedPost, startWebhookSink } from '../src/dev/webhook-sink.ts';
 import { createLogger } from '../src/logger.ts';
+import { noMetrics } from '../src/metrics.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { createHandler } from '../src/triggers/router.ts';
 
@@ -123,8 +125,17 @@ export function teamsCardHtml(card: unknown, title: string): string {
 `;
 }
 
-/** Screenshots `htmlFile` to `pngFile` with headless Chromium, sized to the card (a first pass measures it). */
-export async function screenshot(chromium: string, htmlFile: string, pngFile: string, timeZone: string): Promise<void> {
+/**
+ * Screenshots `htmlFile` to `pngFile` with headless Chromium, `width` wide and as tall as the page says in its body's
+ * data-height (a first pass measures it).
+ */
+export async function screenshot(
+  chromium: string,
+  htmlFile: string,
+  pngFile: string,
+  timeZone: string,
+  width = CARD_WIDTH + 32,
+): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'preview-chromium-'));
   const flags = [
     '--headless',
@@ -145,7 +156,7 @@ export async function screenshot(chromium: string, htmlFile: string, pngFile: st
   try {
     const { stdout } = await run(chromium, [...flags, '--dump-dom', url], { env, timeout: 60_000 });
     const height = Math.ceil(Number(/data-height="([\d.]+)"/.exec(stdout)?.[1] ?? 900));
-    await run(chromium, [...flags, `--screenshot=${pngFile}`, `--window-size=${CARD_WIDTH + 32},${height}`, url], {
+    await run(chromium, [...flags, `--screenshot=${pngFile}`, `--window-size=${width},${height}`, url], {
       env,
       timeout: 60_000,
     });
@@ -178,7 +189,9 @@ export async function runPreview(options: {
     PAGERDUTY_EVENTS_URL: `${sink.url}/pagerduty/v2/enqueue`,
     ...PREVIEW_ENV,
   });
-  const handler = createHandler(() => createRuntime(config, { logger: createLogger({ logLevel: 'SILENT' }) }));
+  const handler = createHandler(() =>
+    createRuntime(config, { logger: createLogger({ logLevel: 'SILENT' }), metrics: noMetrics }),
+  );
   const results: PreviewResult[] = [];
   try {
     for (const sessionId of options.sessions) {
@@ -234,20 +247,40 @@ const README_IMAGES = [
   ['77', 'teams-failure.png'],
 ] as const;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      session: { type: 'string', short: 's', multiple: true },
-      out: { type: 'string', default: join(ROOT, 'preview/out') },
-      readme: { type: 'boolean', default: false },
-      'time-zone': { type: 'string', default: 'Europe/Berlin' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+const USAGE = `usage: npm run preview -- [--session <id> ...] [--readme] [--out <dir>] [--time-zone <IANA zone>] [--debug]
+Sample sessions: ${[...SAMPLE_SESSIONS.keys()].join(', ')}. --readme refreshes docs/img/teams-{success,warning,failure}.png.`;
+
+const OPTIONS = {
+  session: { type: 'string', short: 's', multiple: true },
+  out: { type: 'string', default: join(ROOT, 'preview/out') },
+  readme: { type: 'boolean', default: false },
+  'time-zone': { type: 'string', default: 'Europe/Berlin' },
+  help: { type: 'boolean', short: 'h', default: false },
+  debug: { type: 'boolean', default: false },
+} as const;
+
+/** The sessions and time zone the command line asks for, refused with a UsageError when the samples lack one. */
+export function previewArguments(argv: readonly string[]) {
+  const { values } = parseCommandLine(argv, OPTIONS);
+  const unknown = (values.session ?? []).filter((id) => !SAMPLE_SESSIONS.has(id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `no sample session ${unknown.join(', ')} (the samples are ${[...SAMPLE_SESSIONS.keys()].join(', ')})`,
+    );
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: values['time-zone'] });
+  } catch {
+    throw new UsageError(`--time-zone ${values['time-zone']} is not an IANA time zone (e.g. Europe/Berlin)`);
+  }
+  return values;
+}
+
+async function main(): Promise<number> {
+  const values = previewArguments(process.argv.slice(2));
   if (values.help) {
-    console.log(`usage: npm run preview -- [--session <id> ...] [--readme] [--out dir] [--time-zone Europe/Berlin]
-Sample sessions: ${[...SAMPLE_SESSIONS.keys()].join(', ')}. --readme refreshes docs/img/teams-{success,warning,failure}.png.`);
-    return;
+    console.log(USAGE);
+    return 0;
   }
   const chromium = findChromium() ?? null;
   if (chromium === null) console.log('Chromium not found on PATH: writing JSON and HTML only, no PNG screenshots.');
@@ -268,6 +301,7 @@ Sample sessions: ${[...SAMPLE_SESSIONS.keys()].join(', ')}. --readme refreshes d
     }
     console.log('Refreshed docs/img/teams-{success,warning,failure}.png');
   }
+  return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runTool(USAGE, main);

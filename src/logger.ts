@@ -1,11 +1,12 @@
+import type { Context } from 'aws-lambda';
 import { redact } from './redact.ts';
 
 /*
- * Not Powertools Logger, measured (README, Benchmarks): importing and constructing it costs ~19 ms of a cold start
- * (12 ms import, 7 ms construction, on the bench machine under load), and each log line ~0.9 ms of CPU — about a
- * fifth of a warm notification. This logger writes the same JSON shape (level, message, timestamp, service,
- * sampling_rate, xray_trace_id, then persistent keys, then the line's attributes; errors as name/location/message/
- * stack/cause) for the handful of lines the notifier writes, with every registered secret scrubbed.
+ * Not Powertools Logger, measured (README, Benchmarks): its import and construction cost a cold start more than this
+ * whole module, and each line several times the CPU. This logger writes Powertools' JSON shape key for key (level,
+ * message, timestamp, service, the Lambda context keys of addContext, sampling_rate, xray_trace_id, then persistent
+ * keys, then the line's attributes; errors as name/location/message/stack/cause), so Logs Insights queries written for
+ * Powertools work unchanged; test/unit/logger.test.ts compares it with Powertools' own output.
  */
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -21,6 +22,8 @@ export interface Logger {
   error(message: string, ...attributes: Attributes[]): void;
   appendKeys(attributes: Attributes): void;
   removeKeys(keys: readonly string[]): void;
+  /** Adds the invocation's Lambda context keys (cold_start, function_*) to every line, as Powertools' addContext. */
+  addContext(context: Context): void;
 }
 
 /** The lines a component writes (it never changes the persistent keys): the one logger type every module takes. */
@@ -29,6 +32,10 @@ export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 /** Options of createLogger; the config's loggerEnv() supplies them from POWERTOOLS_LOG_LEVEL and _X_AMZN_TRACE_ID. */
 export interface LoggerOptions {
   readonly logLevel?: LogLevel | undefined;
+  /** POWERTOOLS_SERVICE_NAME; default the project's name. */
+  readonly serviceName?: string | undefined;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE: only an on-demand environment reports its first invocation as a cold start. */
+  readonly initializationType?: string | undefined;
   /** The current X-Ray trace ID (it changes per invocation), if any. */
   readonly traceId?: (() => string | undefined) | undefined;
   /** Where lines go; stdout for DEBUG/INFO and stderr for WARN/ERROR, as Powertools' console does. */
@@ -43,7 +50,10 @@ const defaultWrite = (level: LogLevel, line: string): void => {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = RANK[options.logLevel ?? 'INFO'];
   const write = options.write ?? defaultWrite;
+  const service = options.serviceName?.trim() || 'job-session-notifier';
   const keys: Attributes = {};
+  let lambda: Attributes = {};
+  let coldStart = options.initializationType === 'on-demand';
 
   const emit = (level: LogLevel, message: string, attributes: readonly Attributes[]): void => {
     if (RANK[level] < threshold) return;
@@ -51,7 +61,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level,
       message,
       timestamp: new Date().toISOString(),
-      service: 'job-session-notifier',
+      service,
+      ...lambda,
       sampling_rate: 0,
     };
     const traceId = options.traceId?.();
@@ -70,6 +81,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     removeKeys(names) {
       for (const name of names) delete keys[name];
+    },
+    addContext(context) {
+      lambda = {
+        cold_start: coldStart,
+        function_arn: context.invokedFunctionArn,
+        function_memory_size: context.memoryLimitInMB,
+        function_name: context.functionName,
+        function_request_id: context.awsRequestId,
+      };
+      coldStart = false;
     },
   };
 }
@@ -103,7 +124,10 @@ function formatError(error: Error): Attributes {
 }
 
 function locationOf(stack: string | undefined): string {
-  // The first frame: "at fn (/path/file.js:12:34)" or "at /path/file.js:12:34" → "/path/file.js:12".
-  const frame = /(?:\(|at )([^()\s]+):(\d+):\d+\)?\s*$/.exec(stack?.split('\n')[1] ?? '');
-  return frame ? `${frame[1]}:${frame[2]}` : '';
+  // Powertools' rule: the first frame of the form "(/path/file.js:12:34)" → "/path/file.js:12".
+  for (const line of stack?.split('\n') ?? []) {
+    const frame = /\(([^()]*?):(\d+?):(\d+?)\)\\?$/.exec(line);
+    if (frame) return `${frame[1]}:${Number(frame[2])}`;
+  }
+  return '';
 }

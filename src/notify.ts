@@ -1,10 +1,12 @@
 import { outcomeOf, sessionContextFrom } from './core/context.ts';
 import type { JobSession } from './core/job-session.ts';
+import type { ObjectResults } from './core/objects.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
 import type { ApplianceRef, Notification, ProblemReport, SessionContext } from './core/summary.ts';
 import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
 import type { Deadline, Destination, SessionLogSource } from './ports.ts';
+import { redactDeep } from './redact.ts';
 import type { SessionRequest } from './triggers/request.ts';
 
 export { outcomeOf } from './core/context.ts';
@@ -99,6 +101,10 @@ async function readNotification(
     known !== undefined || !source.getSession
       ? Promise.resolve(known)
       : source.getSession(request.sessionId, sessionDeadline).catch(() => undefined);
+  // Per-object results ride along like the session: best effort, never a reason to withhold the message.
+  const objects: Promise<ObjectResults | undefined> = source.getObjectResults
+    ? source.getObjectResults(request.sessionId, sessionDeadline).catch(() => undefined)
+    : Promise.resolve(undefined);
 
   const log = await readLogOrProblem(source, request, deadline).finally(() => {
     graceEnd = Date.now() + (deps.sessionGraceMs ?? SESSION_GRACE_MS);
@@ -107,12 +113,19 @@ async function readNotification(
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, graceEnd - Date.now()), undefined);
   });
-  const found = await Promise.race([jobSession, late]).finally(() => clearTimeout(timer));
+  const [found, perObject] = await Promise.all([
+    Promise.race([jobSession, late]),
+    Promise.race([objects, late]),
+  ]).finally(() => clearTimeout(timer));
   const session: SessionContext = sessionContextFrom(request.sessionId, found, {
     policyName: request.policyName,
     urlTemplate: deps.sessionUrlTemplate,
+    objects: perObject,
+    note: source.note,
   });
-  return deps.appliance === undefined ? { ...log, session } : { ...log, session, appliance: deps.appliance };
+  // Chat text is scrubbed like logs: an appliance may echo a credential (a refused password) in its error text.
+  const scrubbed = redactDeep({ ...log, session });
+  return deps.appliance === undefined ? scrubbed : { ...scrubbed, appliance: deps.appliance };
 }
 
 async function readLogOrProblem(

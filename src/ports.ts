@@ -1,4 +1,5 @@
 import type { JobSession } from './core/job-session.ts';
+import type { ObjectResults } from './core/objects.ts';
 import type { LogSink } from './core/session-log.ts';
 import type { Notification } from './core/summary.ts';
 
@@ -20,6 +21,10 @@ export interface SessionLogSource {
   readLog<T>(sessionId: string, deadline: Deadline, createSink: () => LogSink<T>): Promise<T>;
   /** Reads the session itself (policy name, type, times, overall status); optional: without it messages lack the name. */
   getSession?(sessionId: string, deadline: Deadline): Promise<JobSession>;
+  /** Per-object results (VMs, instances); optional: without it messages omit the line. */
+  getObjectResults?(sessionId: string, deadline: Deadline): Promise<ObjectResults | undefined>;
+  /** What messages from this source cannot show, e.g. that the product has no log endpoint. */
+  readonly note?: string;
 }
 
 /** What a destination reports when it chose not to post (the session is below its threshold). */

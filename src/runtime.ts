@@ -1,6 +1,7 @@
 import { createFleet, type Fleet, type FleetMember } from './appliance/fleet.ts';
 import { loggerEnv } from './config/env.ts';
 import type { Config } from './config/notifier.ts';
+import { metricsEnv } from './config/observability.ts';
 import {
   createDynamoDeliveryStore,
   createMemoryDeliveryStore,
@@ -9,14 +10,19 @@ import {
 import { createRouting, type Routing, type RoutingOptions } from './destinations/routing.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { measuredSource } from './measured.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import type { NotifyDeps } from './notify.ts';
-import { registerSecret } from './redact.ts';
+import { registerSecret, registerWebhookUrl } from './redact.ts';
 import { createSecretReader, resolveSigningSecret, type SecretReader } from './secrets.ts';
+import { REPLAY_MEMORY_SECONDS } from './triggers/replay-guard.ts';
 
 /** Everything an invocation needs, built once per container and reused while it is warm. */
 export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
+  /** EMF metrics on stdout (POWERTOOLS_METRICS_NAMESPACE); local runs pass noMetrics. */
+  readonly metrics: Metrics;
   /** Every appliance, each with its own client and token cache. */
   readonly fleet: Fleet;
   /** Which destinations each message goes to (ROUTES, else the global destinations). */
@@ -25,11 +31,14 @@ export interface Runtime {
   notifyDeps(member: FleetMember): NotifyDeps;
   /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
   readonly signingSecret: (() => Promise<string>) | undefined;
+  /** Where the HTTP trigger remembers accepted signatures: the delivery record store. */
+  readonly replayStore: DeliveryStore;
 }
 
 /** What tests and local runs may inject; `wrap` lets the watcher pace every destination on one webhook. */
 export interface RuntimeOverrides {
   logger?: Logger;
+  metrics?: Metrics;
   agents?: HttpAgents;
   secrets?: SecretReader;
   deliveryStore?: DeliveryStore;
@@ -39,6 +48,7 @@ export interface RuntimeOverrides {
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
 export function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
+  const metrics = overrides.metrics ?? createMetrics(metricsEnv());
   const secrets = overrides.secrets ?? createSecretReader();
   registerConfiguredSecrets(config);
   prefetchSecrets(config, secrets);
@@ -50,11 +60,13 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
   });
 
   // Exactly once per (appliance, session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else memory.
-  const deliveryStore =
-    overrides.deliveryStore ??
-    (config.idempotencyTable
-      ? createDynamoDeliveryStore(config.idempotencyTable, { graceMs: config.deadlineMarginMs })
-      : createMemoryDeliveryStore({ graceMs: config.deadlineMarginMs }));
+  const recordStore = (expiresAfterSeconds?: number) => {
+    const options = { graceMs: config.deadlineMarginMs, ...(expiresAfterSeconds ? { expiresAfterSeconds } : {}) };
+    return config.idempotencyTable
+      ? createDynamoDeliveryStore(config.idempotencyTable, options)
+      : createMemoryDeliveryStore(options);
+  };
+  const deliveryStore = overrides.deliveryStore ?? recordStore();
   // Start loading the store's SDK now (first invocation), so it overlaps the appliance calls instead of the first post.
   deliveryStore.prepare();
 
@@ -62,9 +74,11 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
   const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
   const routing = createRouting(config, {
     secrets,
+    hostCheck: config.webhookHostCheck,
     transport,
     deliveryStore,
     logger,
+    metrics,
     ...(overrides.wrap ? { wrap: overrides.wrap } : {}),
   });
 
@@ -74,24 +88,28 @@ export function createRuntime(config: Config, overrides: RuntimeOverrides = {}):
   return {
     config,
     logger,
+    metrics,
     fleet,
     routing,
     notifyDeps: (member) => ({
-      source: member.client,
+      source: measuredSource(member.client, metrics),
       destinations: [],
       destinationsFor: routing.destinationsFor,
       appliance: { name: member.name, source: member.source },
       sessionUrlTemplate: member.sessionUrlTemplate,
     }),
     signingSecret,
+    // The same table, its own record lifetime: a signature is remembered only as long as the window accepts it.
+    replayStore: recordStore(REPLAY_MEMORY_SECONDS),
   };
 }
 
-/** Registers every secret value written in the configuration for redaction, before anything can echo it. */
+/** Registers every secret written in the configuration for redaction (URLs with their paths), before anything can echo it. */
 function registerConfiguredSecrets(config: Config): void {
   const rules = config.routes?.kind === 'list' ? config.routes.rules : [];
-  const refs = [config.slack, config.teams, config.generic, config.pagerduty?.routingKey, config.webhookSigning];
-  for (const ref of [...refs, ...rules.flatMap((rule) => [rule.slack, rule.teams, rule.pagerduty, rule.generic])]) {
+  const urls = [config.slack, config.teams, config.generic, ...rules.flatMap((r) => [r.slack, r.teams, r.generic])];
+  for (const ref of urls) if (ref?.kind === 'value') registerWebhookUrl(ref.value);
+  for (const ref of [config.pagerduty?.routingKey, config.webhookSigning, ...rules.map((r) => r.pagerduty)]) {
     if (ref?.kind === 'value') registerSecret(ref.value);
   }
 }
@@ -115,8 +133,9 @@ function prefetchSecrets(config: Config, secrets: SecretReader): void {
   ];
   const arns = refs.flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
   if (config.appliances.kind === 'list') {
-    for (const { credentials } of config.appliances.appliances)
+    for (const { credentials } of config.appliances.appliances) {
       if (credentials.kind === 'secret') arns.push(credentials.arn);
+    }
   }
   for (const arn of new Set(arns)) secrets.getSecretString(arn).catch(() => undefined);
 }

@@ -3,8 +3,10 @@ import * as z from 'zod/mini';
 import type { Credentials } from './appliance/auth.ts';
 import { AWS_CLIENT_OPTIONS } from './aws-clients.ts';
 import type { CredentialsRef, SecretRef } from './config/notifier.ts';
+import { type DestinationKind, destinationUrlProblem } from './destinations/webhook-url.ts';
 import { SecretError } from './errors.ts';
-import { registerSecret } from './redact.ts';
+import { registerSecret, registerWebhookUrl } from './redact.ts';
+import { isStrongSigningSecret, SIGNING_SECRET_RULE } from './triggers/signature.ts';
 
 /** Reads secret strings from AWS Secrets Manager, once per container. */
 export interface SecretReader {
@@ -129,13 +131,17 @@ export async function resolveWebhookUrl(
   ref: SecretRef | undefined,
   variable: string,
   secrets: SecretReader,
+  hostCheck = true,
 ): Promise<string> {
   if (ref === undefined) throw new SecretError(`${variable} is not configured`);
-  return resolvePlainSecret(ref, secrets, {
+  const kind = variable.replace('_WEBHOOK', '').toLowerCase() as DestinationKind;
+  const url = await resolvePlainSecret(ref, secrets, {
     variable: `${variable}_SECRET_ARN`,
-    holds: 'the webhook URL',
-    valid: (url) => WebhookUrlSchema.safeParse(url).success,
+    holds: `a webhook URL that meets the rules for ${variable}_URL (https, the service's own host)`,
+    valid: (url) => WebhookUrlSchema.safeParse(url).success && !destinationUrlProblem(kind, url, { hostCheck }),
   });
+  registerWebhookUrl(url);
+  return url;
 }
 
 /** The PagerDuty routing key: the configured value, or the secret's text. */
@@ -151,7 +157,7 @@ export function resolveRoutingKey(ref: SecretRef, secrets: SecretReader): Promis
 export function resolveSigningSecret(ref: SecretRef, secrets: SecretReader): Promise<string> {
   return resolvePlainSecret(ref, secrets, {
     variable: 'WEBHOOK_SIGNING_SECRET_ARN',
-    holds: 'at least 16 characters',
-    valid: (value) => value.length >= 16,
+    holds: SIGNING_SECRET_RULE,
+    valid: isStrongSigningSecret,
   });
 }

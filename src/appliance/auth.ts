@@ -4,7 +4,7 @@ import { isTransientStatus, withRetry } from '../http/retry.ts';
 import type { Log } from '../logger.ts';
 import type { Deadline } from '../ports.ts';
 import { registerSecret } from '../redact.ts';
-import { isUnauthorized, problemText, transientStatus, tryJson } from './failures.ts';
+import { isUnauthorized, problemText, requestedPath, transientStatus, tryJson, versionHint } from './failures.ts';
 import type { ApplianceTransport } from './transport.ts';
 
 /** How the notifier signs in: a static bearer token, or a local (non-MFA) account for the password grant. */
@@ -44,6 +44,10 @@ export type Authorizer = <T>(deadline: Deadline, call: (accessToken: string) => 
 interface AuthorizerOptions {
   readonly transport: ApplianceTransport;
   readonly tokenPath: string;
+  /** The product's spelling of the password and refresh grants; default Azure's ("Password", "Refresh_token"). */
+  readonly grants?: { readonly password: string; readonly refresh: string };
+  /** Sent on the token call too (the `x-api-version` header of most products). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly credentials: () => Promise<Credentials>;
   readonly now: () => number;
   readonly logger?: Log | undefined;
@@ -85,7 +89,11 @@ class TokenCache {
   private cached: IssuedToken | undefined;
   private pending: Promise<IssuedToken> | undefined;
 
-  constructor(private readonly options: AuthorizerOptions) {}
+  private readonly grants: { readonly password: string; readonly refresh: string };
+
+  constructor(private readonly options: AuthorizerOptions) {
+    this.grants = options.grants ?? { password: 'Password', refresh: 'Refresh_token' };
+  }
 
   /** The cached token, or one token request shared by concurrent callers; `stale` forces renewal of that token. */
   tokenFor(credentials: PasswordCredentials, deadline: Deadline, stale?: string): Promise<IssuedToken> {
@@ -112,7 +120,7 @@ class TokenCache {
     const refreshToken = this.cached?.username === credentials.username ? this.cached.refreshToken : undefined;
     if (refreshToken === undefined) return this.passwordGrant(credentials, deadline);
     try {
-      const form = new URLSearchParams({ grant_type: 'Refresh_token', refresh_token: refreshToken });
+      const form = new URLSearchParams({ grant_type: this.grants.refresh, refresh_token: refreshToken });
       return await this.requestToken(form, 'refresh-token', deadline);
     } catch (error) {
       if (!(error instanceof SourceApiError) || !['auth-failed', 'invalid-response'].includes(error.failure)) {
@@ -127,7 +135,11 @@ class TokenCache {
 
   private passwordGrant(credentials: PasswordCredentials, deadline: Deadline): Promise<IssuedToken> {
     const { username, password } = credentials;
-    return this.requestToken(new URLSearchParams({ grant_type: 'Password', username, password }), 'password', deadline);
+    return this.requestToken(
+      new URLSearchParams({ grant_type: this.grants.password, username, password }),
+      'password',
+      deadline,
+    );
   }
 
   private async requestToken(form: URLSearchParams, grant: string, deadline: Deadline): Promise<IssuedToken> {
@@ -137,7 +149,11 @@ class TokenCache {
     const request = {
       method: 'POST' as const,
       path: tokenPath,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        ...this.options.headers,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: form.toString(),
     };
     const reply = await withRetry(
@@ -149,7 +165,8 @@ class TokenCache {
       transport.retryOptions(deadline, what),
     );
     if (reply.status !== 200) {
-      const message = `backup appliance: ${what} was refused (${reply.status})${problemText(reply)}`;
+      const where = reply.status === 404 ? requestedPath('POST', request.path) : '';
+      const message = `backup appliance: ${what} was refused (${reply.status})${problemText(reply)}${versionHint(reply)}${where}`;
       throw new SourceApiError('auth-failed', message, { statusCode: reply.status });
     }
     return issuedToken(reply.text, what, username, this.options.now());

@@ -24,6 +24,9 @@ export interface Reply {
 const ProblemSchema = z.looseObject({
   title: z.optional(z.unknown()),
   detail: z.optional(z.unknown()),
+  // Backup & Replication's `Error {errorCode, message}` and AWS's `details`.
+  message: z.optional(z.unknown()),
+  details: z.optional(z.unknown()),
   errors: z.optional(z.unknown()),
   licenseAgreementAcceptanceRequired: z.optional(z.unknown()),
 });
@@ -41,7 +44,8 @@ export function tryJson(text: string): unknown {
 export function problemText(reply: Reply): string {
   const problem = ProblemSchema.safeParse(tryJson(reply.text));
   if (!problem.success) return '';
-  const { title, detail, errors } = problem.data;
+  const { title, errors } = problem.data;
+  const detail = problem.data.detail ?? problem.data.details ?? problem.data.message;
   const firstError =
     typeof errors === 'object' && errors !== null
       ? Object.entries(errors)
@@ -53,6 +57,13 @@ export function problemText(reply: Reply): string {
     .filter((p) => p !== undefined)
     .map((p) => p.replace(/\.+$/, ''));
   return parts.length === 0 ? '' : `: ${parts.join(' — ')}`;
+}
+
+/** A missing, unsupported or ambiguous x-api-version is a configuration problem: the message names the fix. */
+export function versionHint(reply: Reply): string {
+  return reply.status >= 400 && reply.status < 500 && /api.?version/i.test(reply.text)
+    ? '; set BACKUP_API_VERSION to a revision this appliance supports'
+    : '';
 }
 
 /** A 429/5xx answer: retryable, carrying the server's Retry-After. */
@@ -68,8 +79,16 @@ export function transientStatus(reply: Reply, what: string): SourceApiError {
   );
 }
 
-/** Maps a non-200 answer to a typed failure; `sessionId` names the session in 403/404 messages. */
-export function statusFailure(reply: Reply, sessionId: string, what: string): SourceApiError {
+/** Where a 404 was answered, e.g. "; requested GET /api/v1/jobSessions/38/log": a wrong base URL shows at once. */
+export function requestedPath(method: string, path: string): string {
+  return `; requested ${method} ${path.split('?')[0]}`;
+}
+
+/**
+ * Maps a non-200 answer to a typed failure; `sessionId` names the session in 403/404 messages, and a 404 names the
+ * request (`requested`, from requestedPath) since a wrong BACKUP_API_URL makes every path a 404.
+ */
+export function statusFailure(reply: Reply, sessionId: string, what: string, requested = ''): SourceApiError {
   const { status } = reply;
   const problem = problemText(reply);
   if (isTransientStatus(status)) return transientStatus(reply, what);
@@ -80,7 +99,7 @@ export function statusFailure(reply: Reply, sessionId: string, what: string): So
   if (status === 404) {
     return new SourceApiError(
       'not-found',
-      `backup appliance: session ${sessionId} was not found (404)${problem}`,
+      `backup appliance: session ${sessionId} was not found (404)${problem}${requested}`,
       options,
     );
   }
@@ -96,7 +115,11 @@ export function statusFailure(reply: Reply, sessionId: string, what: string): So
     );
   }
   if (status >= 400 && status < 500) {
-    return new SourceApiError('bad-request', `backup appliance: ${what} was rejected (${status})${problem}`, options);
+    return new SourceApiError(
+      'bad-request',
+      `backup appliance: ${what} was rejected (${status})${problem}${versionHint(reply)}`,
+      options,
+    );
   }
   return new SourceApiError(
     'invalid-response',

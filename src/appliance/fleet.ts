@@ -5,6 +5,7 @@ import {
   type Product,
   parseAppliances,
 } from '../config/appliances.ts';
+import { isClearTextAppliance } from '../config/urls.ts';
 import { TriggerError } from '../errors.ts';
 import { createAgents, type HttpAgents } from '../http/client.ts';
 import type { Log } from '../logger.ts';
@@ -84,6 +85,13 @@ function buildMembers(appliances: readonly ApplianceConfig[], options: FleetOpti
   return new Map(
     appliances.map((appliance) => {
       registerCredentials(appliance.credentials);
+      if (appliance.allowHttp && isClearTextAppliance(appliance.baseUrl)) {
+        options.logger.warn(
+          appliance.name === DEFAULT_APPLIANCE
+            ? 'BACKUP_API_ALLOW_HTTP is true: the password grant and bearer token cross the network in clear'
+            : `appliance ${appliance.name}: allowHttp is true: its password grant and bearer token cross the network in clear`,
+        );
+      }
       if (appliance.insecureTls) {
         options.logger.warn(
           appliance.name === DEFAULT_APPLIANCE
@@ -95,11 +103,11 @@ function buildMembers(appliances: readonly ApplianceConfig[], options: FleetOpti
       const agents =
         options.agents ??
         (ownTrust ? createAgents({ caCertPem: appliance.caCertPem, insecureTls: appliance.insecureTls }) : shared);
-      // The product is passed through for the per-product dialects; the Azure client ignores it.
       const clientOptions = {
         product: appliance.product,
         baseUrl: appliance.baseUrl,
-        apiVersion: appliance.version ?? 'v1',
+        // Undefined takes the product's default revision.
+        apiVersion: appliance.version,
         credentials: () => resolveCredentials(appliance.credentials, options.secrets),
         agents,
         perAttemptTimeoutMs: options.perAttemptTimeoutMs,

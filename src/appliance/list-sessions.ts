@@ -5,6 +5,8 @@ import type { Deadline } from '../ports.ts';
 /** The appliance's session list (ApplianceClient.listSessions). */
 export interface SessionLister {
   listSessions(query: JobSessionQuery, deadline: Deadline): Promise<JobSessionPage>;
+  /** Whether `FromUtc` filters on the session's end time (then no look-back for long runs is needed). */
+  readonly filtersOnEndTime?: boolean;
 }
 
 // A page loop that never ends means the server's paging is broken; 1,000 pages of 100 is far beyond any appliance.
@@ -27,9 +29,11 @@ export async function listAllSessions(
     const page = await lister.listSessions({ ...query, Offset: offset, Limit: pageSize }, deadline);
     const results = page.results ?? [];
     sessions.push(...results);
-    offset = (page.offset ?? offset) + results.length;
+    // A dialect that filters a page itself (session types) says how many the server served: that moves the offset.
+    const served = page.served ?? results.length;
+    offset = (page.offset ?? offset) + served;
     const total = page.totalCount ?? undefined;
-    if (results.length === 0 || (total !== undefined && offset >= total)) return { sessions, pages };
+    if (served === 0 || (total !== undefined && offset >= total)) return { sessions, pages };
   }
   throw new NotifierError('SOURCE_PAGING', `the session list did not end after ${MAX_PAGES} pages`, {
     retryable: false,

@@ -1,11 +1,12 @@
 import type { LogItem } from '../core/session-log.ts';
 import { SourceApiError } from '../errors.ts';
+import { BodyTooLargeError } from '../http/client.ts';
 import type { Attempt } from '../http/retry.ts';
 import type { LogSink } from '../ports.ts';
 import { quoteServerText } from '../redact.ts';
-import { networkFailure, statusFailure } from './failures.ts';
+import { networkFailure, requestedPath, statusFailure } from './failures.ts';
 import { createLogStreamParser, LogShapeError, LogSyntaxError } from './log-stream.ts';
-import { type ApplianceTransport, readBody } from './transport.ts';
+import { type ApplianceTransport, MAX_BODY_BYTES, readBody } from './transport.ts';
 
 // Log entries (as JSON text) held back until the body has proven good; past this they stream into the sink.
 const SINK_AFTER_CHARS = 256 * 1024;
@@ -13,15 +14,21 @@ const SINK_AFTER_CHARS = 256 * 1024;
 /** One attempt at reading a session's log: streamed, validated entry by entry, into a sink of this attempt's own. */
 export async function readLogOnce<T>(
   transport: ApplianceTransport,
-  request: { readonly sessionId: string; readonly path: string; readonly accessToken: string },
+  request: {
+    readonly sessionId: string;
+    readonly path: string;
+    readonly accessToken: string;
+    readonly headers?: Readonly<Record<string, string>>;
+  },
   attempt: Attempt,
   createSink: () => LogSink<T>,
 ): Promise<T> {
   const what = `reading the log of session ${request.sessionId}`;
-  const headers = { authorization: `Bearer ${request.accessToken}`, accept: 'application/json' };
+  const headers = { ...request.headers, authorization: `Bearer ${request.accessToken}`, accept: 'application/json' };
   const response = await transport.open({ method: 'GET', path: request.path, headers }, attempt, what);
   if (response.status !== 200) {
-    throw statusFailure(await transport.readReply(response, what), request.sessionId, what);
+    const reply = await transport.readReply(response, what);
+    throw statusFailure(reply, request.sessionId, what, requestedPath('GET', request.path));
   }
   const contentType = response.headers['content-type'];
   const type = Array.isArray(contentType) ? contentType[0] : contentType;
@@ -43,7 +50,16 @@ export async function readLogOnce<T>(
     if (error instanceof LogSyntaxError || error instanceof LogShapeError) {
       throw new SourceApiError(
         'invalid-response',
-        `backup appliance: ${what}: the body is not a valid session log (${error instanceof SyntaxError ? 'malformed or truncated JSON' : 'unexpected shape'})`,
+        // A shape error's message is the reader's own wording (never the body's text), so it can name the bound hit.
+        `backup appliance: ${what}: the body is not a valid session log (${error instanceof SyntaxError ? 'malformed or truncated JSON' : `unexpected shape: ${error.message}`})`,
+        { statusCode: 200, cause: error },
+      );
+    }
+    if (error instanceof BodyTooLargeError) {
+      // Reading it again would fail the same way; the alert still goes out, from the session's own record.
+      throw new SourceApiError(
+        'too-large',
+        `backup appliance: ${what}: the log is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; summary from the session only`,
         { statusCode: 200, cause: error },
       );
     }

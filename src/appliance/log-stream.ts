@@ -65,6 +65,10 @@ const CLOSE_BRACE = 125;
 
 // A top-level value other than `log` (or a non-object document) is captured whole; past this size it is not a session log.
 const MAX_CAPTURED_CHARS = 1024 * 1024;
+// Log entries are a few levels deep; a nesting bomb (millions of `[`) would cost JSON.parse hundreds of MB to build.
+export const MAX_NESTING_DEPTH = 64;
+// One entry is held whole before it is parsed; past this it would cost several times its size in the 256 MB function.
+const MAX_ENTRY_CHARS = 8 * 1024 * 1024;
 
 function isSpace(c: number): boolean {
   return c === SPACE || c === NEWLINE || c === RETURN || c === TAB;
@@ -144,8 +148,11 @@ export function createLogStreamParser(onItem: (item: LogItem, chars: number) => 
       }
       const c = text.charCodeAt(i++);
       if (c === QUOTE) inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
-      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (++depth > MAX_NESTING_DEPTH) {
+          throw new LogShapeError(`a value in the log is nested more than ${MAX_NESTING_DEPTH} levels deep`);
+        }
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (--depth === 0) return i;
       }
     }
@@ -161,6 +168,7 @@ export function createLogStreamParser(onItem: (item: LogItem, chars: number) => 
       if (state !== ELEMENT && partsLength > MAX_CAPTURED_CHARS) {
         throw new LogShapeError('a top-level value is too large to be part of a session log');
       }
+      if (partsLength > MAX_ENTRY_CHARS) throw new LogShapeError('a log entry is larger than 8 MB');
       parts.push(piece);
       return undefined;
     }

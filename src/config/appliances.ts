@@ -1,11 +1,13 @@
 import * as z from 'zod/mini';
+import { API_VERSION_FORMAT, type Product, ProductSchema } from '../appliance/dialects/index.ts';
 import { ConfigError } from '../errors.ts';
 import { parseConfigJson } from './env.ts';
 import type { CredentialsRef } from './notifier.ts';
+import { applianceBaseUrl, isClearTextAppliance } from './urls.ts';
 
 /** The appliance families the notifier reads (each with its own REST dialect). */
-export const PRODUCTS = ['azure', 'vbr', 'aws', 'gcp'] as const;
-export type Product = (typeof PRODUCTS)[number];
+export const PRODUCTS = ProductSchema.options;
+export type { Product };
 
 /** The name the single-appliance variables (BACKUP_API_*) give their one appliance. */
 export const DEFAULT_APPLIANCE = 'default';
@@ -23,6 +25,8 @@ export interface ApplianceConfig {
   readonly credentials: CredentialsRef;
   readonly caCertPem: string | undefined;
   readonly insecureTls: boolean;
+  /** Plain http:// to a remote appliance was accepted (credentials in clear; warned at start). */
+  readonly allowHttp: boolean;
   /** A console link per session (`{sessionId}`), for this appliance's messages and digest lines. */
   readonly sessionUrlTemplate: string | undefined;
 }
@@ -49,6 +53,7 @@ const EntrySchema = z.strictObject({
   password: z.optional(nonEmpty),
   caCert: z.optional(z.string().check(z.includes('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate'))),
   insecureTls: z.optional(z.boolean({ error: 'must be true or false' })),
+  allowHttp: z.optional(z.boolean({ error: 'must be true or false' })),
   sessionUrlTemplate: z.optional(
     z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -105,13 +110,31 @@ function applianceFrom(entry: Entry): ApplianceConfig {
   return Object.freeze({
     name: entry.name,
     product: entry.product,
-    baseUrl: entry.url.replace(/\/+$/, ''),
-    version: entry.version,
+    baseUrl: checkedUrl(entry),
+    version: checkedVersion(entry),
     credentials: credentialsOf(entry),
     caCertPem: entry.caCert,
     insecureTls: entry.insecureTls ?? false,
+    allowHttp: entry.allowHttp ?? false,
     sessionUrlTemplate: entry.sessionUrlTemplate,
   });
+}
+
+function checkedVersion(entry: Entry): string | undefined {
+  const format = API_VERSION_FORMAT[entry.product];
+  if (entry.version !== undefined && !format.pattern.test(entry.version)) {
+    throw new Error(`version must look like ${format.example} for product ${entry.product}`);
+  }
+  return entry.version;
+}
+
+function checkedUrl(entry: Entry): string {
+  if (isClearTextAppliance(entry.url) && entry.allowHttp !== true) {
+    throw new Error(
+      'url uses http://: the credentials would cross the network in clear; use https:// (caCert trusts a self-signed appliance), or set "allowHttp": true',
+    );
+  }
+  return applianceBaseUrl(entry.url);
 }
 
 function credentialsOf(entry: Entry): CredentialsRef {

@@ -23,6 +23,7 @@ export const WATCHER_KNOWN = [
 
 // Every variable the notifier reads; an unknown one with our prefixes is a typo worth failing on.
 export const KNOWN = [
+  'BACKUP_PRODUCT',
   'BACKUP_API_URL',
   'BACKUP_API_VERSION',
   'BACKUP_API_TOKEN',
@@ -31,6 +32,7 @@ export const KNOWN = [
   'BACKUP_API_SECRET_ARN',
   'BACKUP_API_CA_CERT',
   'BACKUP_API_INSECURE_TLS',
+  'BACKUP_API_ALLOW_HTTP',
   'SLACK_WEBHOOK_URL',
   'SLACK_WEBHOOK_SECRET_ARN',
   'TEAMS_WEBHOOK_URL',
@@ -58,10 +60,13 @@ export const KNOWN = [
   'APPLIANCES_SECRET_ARN',
   'ROUTES',
   'ROUTES_SECRET_ARN',
+  'WEBHOOK_HOST_CHECK',
   ...WATCHER_KNOWN,
 ] as const;
-const OUR_PREFIXES = [
+/** The prefixes of the variables the config owns: an unknown name with one of them is reported as a typo. */
+export const OUR_PREFIXES = [
   'BACKUP_API_',
+  'BACKUP_PRODUCT',
   'SLACK_',
   'TEAMS_',
   'NOTIFIER_',
@@ -121,17 +126,24 @@ export function parseEnv<T>(schema: z.ZodMiniType<T>, keys: readonly string[], e
   throw new ConfigError(`invalid ${what}: ${problems.join('; ')}`, { cause: parsed.error });
 }
 
-/** The logger's settings from the variables Powertools defined: POWERTOOLS_LOG_LEVEL (then AWS_LAMBDA_LOG_LEVEL). */
+/** The logger's settings from the variables Powertools reads: POWERTOOLS_LOG_LEVEL (then AWS_LAMBDA_LOG_LEVEL), POWERTOOLS_SERVICE_NAME. */
 export function loggerEnv(env: Env = process.env): {
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | undefined;
   traceId: () => string | undefined;
+  serviceName: string | undefined;
+  initializationType: string | undefined;
 } {
   const level = (env.POWERTOOLS_LOG_LEVEL ?? env.AWS_LAMBDA_LOG_LEVEL ?? '').toUpperCase();
   const known = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
   const logLevel = level === 'TRACE' ? 'DEBUG' : level === 'CRITICAL' ? 'ERROR' : known.find((k) => k === level);
   // Read per line: the runtime sets a new trace header for every invocation.
   const traceId = () => /Root=([^;]+)/.exec(env._X_AMZN_TRACE_ID ?? '')?.[1];
-  return { logLevel, traceId };
+  return {
+    logLevel,
+    traceId,
+    serviceName: env.POWERTOOLS_SERVICE_NAME,
+    initializationType: env.AWS_LAMBDA_INITIALIZATION_TYPE,
+  };
 }
 
 /** Parses configuration JSON held in `where` (a variable or a secret) without quoting it: the text may hold secrets. */

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
+import { API_VERSION_FORMAT, DEFAULT_API_VERSION, type Product, ProductSchema } from '../appliance/dialects/index.ts';
 import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
+import { isStrongSigningSecret, SIGNING_SECRET_RULE } from '../triggers/signature.ts';
 import { type AppliancesRef, DEFAULT_APPLIANCE, parseAppliances } from './appliances.ts';
 import {
   arn,
@@ -16,6 +18,7 @@ import {
   rejectUnknownVariables,
 } from './env.ts';
 import { parseRoutes, type RoutesRef } from './routes.ts';
+import { applianceBaseUrl, configuredUrlProblems } from './urls.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
 export type SecretRef =
@@ -30,11 +33,15 @@ export type CredentialsRef =
 
 /** The single appliance of BACKUP_API_* (the fleet's `default`). */
 export interface ApiConfig {
+  /** Which appliance family (BACKUP_PRODUCT), default "azure". */
+  readonly product: Product;
   readonly baseUrl: string;
   readonly version: string;
   readonly credentials: CredentialsRef;
   readonly caCertPem: string | undefined;
   readonly insecureTls: boolean;
+  /** BACKUP_API_ALLOW_HTTP: plain http:// to a remote appliance was accepted (credentials in clear; warned). */
+  readonly allowHttp: boolean;
 }
 
 export interface Config {
@@ -62,6 +69,8 @@ export interface Config {
   readonly httpTimeoutMs: number;
   /** DynamoDB table of delivery records (exactly once per session, destination and outcome); in memory when unset. */
   readonly idempotencyTable: string | undefined;
+  /** WEBHOOK_HOST_CHECK: destination URLs must be on their service's hosts (off for proxies; https is always required). */
+  readonly webhookHostCheck: boolean;
 }
 
 export interface PagerDutyConfig {
@@ -95,13 +104,9 @@ const millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
 
 const EnvSchema = z.object({
-  BACKUP_API_URL: z.optional(
-    z.pipe(
-      httpUrl,
-      z.transform((u) => u.replace(/\/+$/, '')),
-    ),
-  ),
-  BACKUP_API_VERSION: z._default(z.string().check(z.regex(/^v\d+(\.\d+)?$/, 'must look like v1 or v8.1')), 'v1'),
+  BACKUP_API_URL: z.optional(z.pipe(httpUrl, z.transform(applianceBaseUrl))),
+  BACKUP_PRODUCT: z._default(z.enum(ProductSchema.options, { error: 'must be azure, vbr, aws or gcp' }), 'azure'),
+  BACKUP_API_VERSION: optionalText,
   BACKUP_API_TOKEN: optionalText,
   BACKUP_API_USERNAME: optionalText,
   BACKUP_API_PASSWORD: optionalText,
@@ -110,6 +115,7 @@ const EnvSchema = z.object({
     z.string().check(z.includes('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate')),
   ),
   BACKUP_API_INSECURE_TLS: flag,
+  BACKUP_API_ALLOW_HTTP: flag,
   SLACK_WEBHOOK_URL: z.optional(httpUrl),
   SLACK_WEBHOOK_SECRET_ARN: z.optional(arn),
   TEAMS_WEBHOOK_URL: z.optional(httpUrl),
@@ -144,8 +150,11 @@ const EnvSchema = z.object({
   GENERIC_WEBHOOK_SECRET_ARN: z.optional(arn),
   GENERIC_NOTIFY_ON: notifyOn,
   // A short shared secret can be brute-forced from one captured request.
-  WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  WEBHOOK_SIGNING_SECRET: z.optional(
+    z.string().check(z.refine(isStrongSigningSecret, `must be ${SIGNING_SECRET_RULE}`)),
+  ),
   WEBHOOK_SIGNING_SECRET_ARN: z.optional(arn),
+  WEBHOOK_HOST_CHECK: z._default(z.enum(['on', 'off'], { error: 'must be on or off' }), 'on'),
   IDEMPOTENCY_TABLE: z.optional(
     z.string().check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)')),
   ),
@@ -154,12 +163,13 @@ const EnvSchema = z.object({
   ROUTES: optionalText,
   ROUTES_SECRET_ARN: z.optional(arn),
 });
-type ParsedEnv = z.infer<typeof EnvSchema>;
 
 /** Reads and validates the notifier's configuration; the only reader of process.env in the project. */
 export function loadConfig(env: Env = process.env): Config {
   rejectUnknownVariables(env);
   const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
+  const urlProblems = configuredUrlProblems(e);
+  if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
   const api = apiFrom(e, env);
   const routes = routesFrom(e);
   return Object.freeze({
@@ -173,16 +183,20 @@ export function loadConfig(env: Env = process.env): Config {
     deadlineMarginMs: e.NOTIFIER_DEADLINE_MARGIN_MS,
     httpTimeoutMs: e.NOTIFIER_HTTP_TIMEOUT_MS,
     idempotencyTable: e.IDEMPOTENCY_TABLE,
+    webhookHostCheck: e.WEBHOOK_HOST_CHECK === 'on',
   });
 }
+
+type ParsedEnv = z.infer<typeof EnvSchema>;
 
 /** The BACKUP_API_* appliance, or undefined when the fleet is listed (setting both is refused). */
 function apiFrom(e: ParsedEnv, env: Env): ApiConfig | undefined {
   const fleet = [e.APPLIANCES && 'APPLIANCES', e.APPLIANCES_SECRET_ARN && 'APPLIANCES_SECRET_ARN'].filter(Boolean);
-  if (fleet.length > 1)
+  if (fleet.length > 1) {
     throw new ConfigError('contradictory configuration: set only one of APPLIANCES, APPLIANCES_SECRET_ARN');
+  }
   const single = Object.keys(env).filter(
-    (key) => key.startsWith('BACKUP_API_') && env[key] !== '' && env[key] !== undefined,
+    (key) => (key.startsWith('BACKUP_API_') || key === 'BACKUP_PRODUCT') && env[key] !== '' && env[key] !== undefined,
   );
   if (fleet.length > 0) {
     if (single.length > 0) {
@@ -198,11 +212,13 @@ function apiFrom(e: ParsedEnv, env: Env): ApiConfig | undefined {
     );
   }
   return Object.freeze({
+    product: e.BACKUP_PRODUCT,
     baseUrl: e.BACKUP_API_URL,
-    version: e.BACKUP_API_VERSION,
+    version: apiVersionFrom(e.BACKUP_PRODUCT, e.BACKUP_API_VERSION),
     credentials: credentialsFrom(e),
     caCertPem: e.BACKUP_API_CA_CERT,
     insecureTls: e.BACKUP_API_INSECURE_TLS,
+    allowHttp: e.BACKUP_API_ALLOW_HTTP,
   });
 }
 
@@ -210,20 +226,28 @@ function appliancesFrom(e: ParsedEnv, api: ApiConfig | undefined): AppliancesRef
   if (e.APPLIANCES_SECRET_ARN) return { kind: 'secret', arn: e.APPLIANCES_SECRET_ARN };
   if (e.APPLIANCES) return { kind: 'list', appliances: parseAppliances(e.APPLIANCES, 'APPLIANCES') };
   if (api === undefined) throw new ConfigError('no appliance configured');
-  const single = {
-    name: DEFAULT_APPLIANCE,
-    product: 'azure' as const,
-    ...api,
-    sessionUrlTemplate: e.SESSION_URL_TEMPLATE,
-  };
+  const single = { name: DEFAULT_APPLIANCE, ...api, sessionUrlTemplate: e.SESSION_URL_TEMPLATE };
   return { kind: 'list', appliances: [Object.freeze(single)] };
 }
 
 function routesFrom(e: ParsedEnv): RoutesRef | undefined {
-  if (e.ROUTES && e.ROUTES_SECRET_ARN)
+  if (e.ROUTES && e.ROUTES_SECRET_ARN) {
     throw new ConfigError('contradictory configuration: set only one of ROUTES, ROUTES_SECRET_ARN');
+  }
   if (e.ROUTES_SECRET_ARN) return { kind: 'secret', arn: e.ROUTES_SECRET_ARN };
   return e.ROUTES ? { kind: 'list', rules: parseRoutes(e.ROUTES, 'ROUTES') } : undefined;
+}
+
+/** BACKUP_API_VERSION checked against the product's form (a path segment for Azure, a header revision otherwise). */
+function apiVersionFrom(product: Product, version: string | undefined): string {
+  if (version === undefined) return DEFAULT_API_VERSION[product];
+  const format = API_VERSION_FORMAT[product];
+  if (!format.pattern.test(version)) {
+    throw new ConfigError(
+      `invalid configuration: BACKUP_API_VERSION must look like ${format.example} for BACKUP_PRODUCT=${product}`,
+    );
+  }
+  return version;
 }
 
 function credentialsFrom(e: ParsedEnv): CredentialsRef {

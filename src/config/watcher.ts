@@ -36,6 +36,27 @@ function durationMs(text: string): number {
   return Number(text.slice(0, -1)) * (DURATION_UNITS[text.slice(-1)] ?? 0);
 }
 
+/**
+ * The backup sessions each product lists by default: Azure's policy sessions, Backup & Replication's backup jobs, AWS's
+ * policy sessions; Google Cloud's type names are UNCONFIRMED, so every type ("*"). "*" asks for no type filter.
+ */
+const DEFAULT_SESSION_TYPES: Readonly<Record<string, string>> = {
+  azure: 'PolicyBackup,PolicySnapshot,PolicyArchive',
+  vbr: 'BackupJob',
+  aws: 'Policy',
+  gcp: '*',
+};
+
+/** The session types the watcher lists for `product` when WATCH_SESSION_TYPES is not set (a fleet mixes products). */
+export function defaultSessionTypes(product: string): string[] {
+  return sessionTypesFrom(undefined, product);
+}
+
+function sessionTypesFrom(configured: string | undefined, product: string | undefined): string[] {
+  const text = configured ?? DEFAULT_SESSION_TYPES[product ?? 'azure'] ?? DEFAULT_SESSION_TYPES.azure ?? '';
+  return text.trim() === '*' ? [] : text.split(',').map((t) => t.trim());
+}
+
 const scheduleExpression = z
   .string()
   .check(
@@ -49,11 +70,12 @@ const WatcherEnvSchema = z.object({
   WATCH_QUEUE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' })),
   WATCH_FLEET_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64)), 16),
   WATCH_SCHEDULE: z._default(scheduleExpression, 'rate(5 minutes)'),
-  WATCH_SESSION_TYPES: z._default(
+  WATCH_SESSION_TYPES: z.optional(
     z
       .string()
-      .check(z.regex(/^\s*[A-Za-z]+(\s*,\s*[A-Za-z]+)*\s*$/, 'must be a comma-separated list of session types')),
-    'PolicyBackup,PolicySnapshot,PolicyArchive',
+      .check(
+        z.regex(/^\s*(\*|[A-Za-z]+(\s*,\s*[A-Za-z]+)*)\s*$/, 'must be a comma-separated list of session types, or *'),
+      ),
   ),
   WATCH_BACKFILL: durationText,
   WATCH_OVERLAP: durationText,
@@ -86,7 +108,7 @@ export function loadWatcherConfig(env: Env = process.env, sessionLink?: string):
     stateTable: e.WATCHER_STATE_TABLE,
     queueUrl: e.WATCH_QUEUE_URL,
     fleetConcurrency: e.WATCH_FLEET_CONCURRENCY,
-    sessionTypes: Object.freeze(e.WATCH_SESSION_TYPES.split(',').map((t) => t.trim())),
+    sessionTypes: Object.freeze(sessionTypesFrom(e.WATCH_SESSION_TYPES, env.BACKUP_PRODUCT)),
     backfillMs: within('WATCH_BACKFILL', e.WATCH_BACKFILL, '1h', '30d'),
     overlapMs: within('WATCH_OVERLAP', e.WATCH_OVERLAP, '10m', '1d'),
     longestRunMs: within('WATCH_LONGEST_RUN', e.WATCH_LONGEST_RUN, '24h', '30d'),

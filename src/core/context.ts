@@ -1,5 +1,8 @@
 import type { JobSession } from './job-session.ts';
+import type { ObjectResults } from './objects.ts';
+import { truncate } from './render/escape.ts';
 import { describeOutcome, normalizeStatus, severityRank, worseOf } from './status.ts';
+import { MAX_MESSAGE_KEPT } from './summarize.ts';
 import type { Notification, SessionContext, Severity } from './summary.ts';
 import { isoSeconds, parseDuration } from './time.ts';
 
@@ -37,31 +40,50 @@ const usableDuration = (ms: number | null): number | null => (ms !== null && ms 
 
 /**
  * Builds the session context from what the appliance said (`jobSession`, undefined when the call failed), the event's
- * policy name (it wins: the event names the job it ran) and the console link template.
+ * policy name (a fallback only: the appliance is the authority on which policy a session belongs to) and the link template.
  */
 export function sessionContextFrom(
   sessionId: string,
   jobSession: JobSession | undefined,
-  options: { policyName?: string | undefined; urlTemplate?: string | undefined } = {},
+  options: {
+    policyName?: string | undefined;
+    urlTemplate?: string | undefined;
+    objects?: ObjectResults | undefined;
+    note?: string | undefined;
+  } = {},
 ): SessionContext {
+  const applianceName = text(jobSession?.backupJobInfo?.policyName);
+  const eventName = applianceName === null ? text(options.policyName) : null;
+  const duration = parseDuration(jobSession?.executionDuration) ?? parseDuration(jobSession?.progress?.duration);
+  const result = text(jobSession?.resultMessage);
   return {
-    policyName: text(options.policyName) ?? text(jobSession?.backupJobInfo?.policyName),
+    policyName: applianceName ?? eventName,
+    ...(applianceName !== null
+      ? { policyNameFrom: 'appliance' }
+      : eventName !== null
+        ? { policyNameFrom: 'event' }
+        : {}),
     type: text(jobSession?.localizedType) ?? text(jobSession?.type),
     status: text(jobSession?.status),
     startedAt: isoSeconds(jobSession?.executionStartTime),
     endedAt: isoSeconds(jobSession?.executionStopTime),
-    durationMs: usableDuration(parseDuration(jobSession?.executionDuration)),
+    durationMs: usableDuration(duration),
     url: options.urlTemplate === undefined ? null : sessionUrl(options.urlTemplate, sessionId),
     fetched: jobSession !== undefined,
+    ...(result ? { resultMessage: truncate(result, MAX_MESSAGE_KEPT) } : {}),
+    ...(jobSession?.progress ? { progress: jobSession.progress } : {}),
+    ...(options.objects ? { objects: options.objects } : {}),
+    ...(options.note ? { note: options.note } : {}),
   };
 }
 
 /**
  * How bad the session was: the worse of its log's worst step and the appliance's own status (an empty log the
- * appliance calls a success stays "empty"); null for an empty log; "unknown" when the log could not be read.
+ * appliance calls a success stays "empty"); null for an empty log; "unknown" when the log could not be read, except
+ * a log too large to read, which takes the session's own status when the appliance gave one.
  */
 export function severityOf(notification: Notification): Severity | null {
-  if (notification.kind === 'problem') return 'unknown';
+  if (notification.kind === 'problem') return sessionOnlySeverity(notification) ?? 'unknown';
   const logWorst = notification.summary.worst;
   const status = notification.session?.status;
   if (status === null || status === undefined) return logWorst;
@@ -70,9 +92,19 @@ export function severityOf(notification: Notification): Severity | null {
   return worseOf(logWorst, appliance);
 }
 
+/** The severity of a problem report that still knows the session's own status (a log too large to read), else null. */
+function sessionOnlySeverity(notification: Notification): Severity | null {
+  const status = notification.session?.status;
+  if (notification.kind !== 'problem' || notification.problem.failure !== 'too-large' || !status) return null;
+  return normalizeStatus(status).severity;
+}
+
 /** The outcome word for a notification: its severity, "empty" for no log entries, "unreadable" for a problem. */
 export function outcomeOf(notification: Notification): Outcome {
-  if (notification.kind === 'problem') return 'unreadable';
+  if (notification.kind === 'problem') {
+    const severity = sessionOnlySeverity(notification);
+    return severity === null ? 'unreadable' : OUTCOME_OF[severity];
+  }
   const severity = severityOf(notification);
   return severity === null ? 'empty' : OUTCOME_OF[severity];
 }
@@ -87,7 +119,7 @@ export function meetsThreshold(severity: Severity | null, notifyOn: NotifyOn): b
 
 /** Whether a message should ping the configured on-call mention: failures always, warnings only with "problems". */
 export function shouldMention(notification: Notification, mentionOn: MentionOn): boolean {
-  if (notification.kind === 'problem') return false;
+  if (notification.kind === 'problem' && sessionOnlySeverity(notification) === null) return false;
   const severity = severityOf(notification);
   return severity === 'failed' || (mentionOn === 'problems' && severity === 'warning');
 }
@@ -118,8 +150,13 @@ export function jobName(notification: Notification): string {
  */
 export function headlineOf(notification: Notification): string {
   if (notification.kind === 'problem') {
+    const known = sessionOnlySeverity(notification);
+    const { sessionId } = notification.problem;
+    if (known !== null) {
+      return `${describeOutcome(known).emoji} ${jobName(notification)} ${VERBS[known]} — session ${sessionId} (log too large to read)`;
+    }
     const name = notification.session?.policyName;
-    return `❌ Could not read session ${notification.problem.sessionId}${name ? ` (${name})` : ''}`;
+    return `❌ Could not read session ${sessionId}${name ? ` (${name})` : ''}`;
   }
   const severity = severityOf(notification);
   const outcome = describeOutcome(severity);

@@ -1,6 +1,22 @@
 import * as z from 'zod/mini';
 
 const nullableText = z.nullish(z.string());
+const nullableBytes = z.nullish(z.number());
+
+/**
+ * A session's processing statistics, where the product reports them (Backup & Replication 1.3-rev2 `progress`).
+ * @example { "processedSize": 128849018880, "readSize": 85899345920, "transferredSize": 42949672960,
+ *            "processingRate": "50 MB/s", "bottleneck": "Source", "duration": "00:15:30" }
+ */
+export const SessionProgressSchema = z.looseObject({
+  processedSize: nullableBytes,
+  readSize: nullableBytes,
+  transferredSize: nullableBytes,
+  processingRate: nullableText,
+  bottleneck: nullableText,
+  duration: nullableText,
+});
+export type SessionProgress = z.infer<typeof SessionProgressSchema>;
 
 /**
  * A job session as `GET /api/{version}/jobSessions/{id}` returns it (backup-api.md §2). Tolerant: only `status` is required.
@@ -19,6 +35,9 @@ export const JobSessionSchema = z.looseObject({
   backupJobInfo: z.nullish(
     z.looseObject({ policyId: nullableText, policyName: nullableText, policyType: nullableText }),
   ),
+  // The job's own result line (Backup & Replication `result.message`), mapped by the product dialects.
+  resultMessage: nullableText,
+  progress: z.nullish(SessionProgressSchema),
 });
 export type JobSession = z.infer<typeof JobSessionSchema>;
 
@@ -31,6 +50,8 @@ export const JobSessionPageSchema = z.looseObject({
   limit: z.nullish(z.number()),
   totalCount: z.nullish(z.number()),
   results: z.nullish(z.array(JobSessionSchema)),
+  // How many sessions the server put on this page before any client-side filter (the next offset counts these).
+  served: z.nullish(z.number()),
 });
 export type JobSessionPage = z.infer<typeof JobSessionPageSchema>;
 

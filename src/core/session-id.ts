@@ -4,11 +4,13 @@
 const INTEGER_ID = /^\d{1,19}$/;
 const UUID_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Returns the canonical session ID, or null when the value is neither a non-negative integer nor a UUID. */
+/** Returns the canonical session ID (integers without leading zeros, UUIDs lower-cased), or null for anything else. */
 export function normalizeSessionId(value: unknown): string | null {
   let text: string;
   if (typeof value === 'number') text = Number.isSafeInteger(value) && value >= 0 ? String(value) : '';
   else if (typeof value === 'string') text = value;
   else return null;
-  return INTEGER_ID.test(text) || UUID_ID.test(text) ? text.toLowerCase() : null;
+  // One session, one key: "038" and "38" would otherwise be two dedup keys and two paths for the same session.
+  if (INTEGER_ID.test(text)) return text.replace(/^0+(?=\d)/, '');
+  return UUID_ID.test(text) ? text.toLowerCase() : null;
 }

@@ -25,6 +25,8 @@ const KNOWN: ReadonlyMap<string, NormalizedStatus> = new Map(
       ['Pending', 'running'],
       ['NeverExecuted', 'running'],
       ['Unknown', 'unknown'],
+      // An informational log line (Backup & Replication records with status None): neither good nor bad news.
+      ['Info', 'success'],
     ] as const
   ).map(([status, severity]) => [status.toLowerCase(), Object.freeze({ status, severity })]),
 );

@@ -1,3 +1,5 @@
+import type { SessionProgress } from './job-session.ts';
+import type { ObjectResults } from './objects.ts';
 import { type ReportedFailure, type Severity, SeveritySchema } from './vocabulary.ts';
 
 export type { Severity } from './vocabulary.ts';
@@ -58,8 +60,10 @@ export interface ProblemReport {
  * Every field is null when unknown: the session call failed, or the appliance left it out.
  */
 export interface SessionContext {
-  /** The policy (job) name, from the event when it carried one, else `backupJobInfo.policyName`. */
+  /** The policy (job) name: the appliance's `backupJobInfo.policyName`, else the event's (see `policyNameFrom`). */
   readonly policyName: string | null;
+  /** Who named the policy; an "event" name is the caller's word only, so it never resolves or joins an incident. */
+  readonly policyNameFrom?: 'appliance' | 'event';
   /** The appliance's label for the session type, e.g. "Policy Backup" (`localizedType`). */
   readonly type: string | null;
   /** The appliance's own overall status of the session, verbatim (e.g. "Error"). */
@@ -73,6 +77,14 @@ export interface SessionContext {
   readonly url: string | null;
   /** Whether the session call answered; false means name, type and status are unknown, not absent. */
   readonly fetched: boolean;
+  /** The job's own result line (Backup & Replication `result.message`), when it gave one. */
+  readonly resultMessage?: string | null;
+  /** Processing statistics (Backup & Replication `progress`), when reported. */
+  readonly progress?: SessionProgress | null;
+  /** Per-object results (task sessions, protected items), when the product and revision have them. */
+  readonly objects?: ObjectResults | null;
+  /** What the message cannot show for this product, e.g. that step details are not available. */
+  readonly note?: string | null;
 }
 
 /** Which appliance a session ran on: its fleet name (routing, delivery keys) and how messages identify it. */

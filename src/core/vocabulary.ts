@@ -33,6 +33,7 @@ export const FailureSchema = z.enum([
   'unauthorized',
   'bad-request',
   'invalid-response',
+  'too-large',
   'auth-failed',
   'unavailable',
   'timeout',
@@ -50,6 +51,7 @@ export const ReportedFailureSchema = z.enum([
   'invalid-response',
   'bad-request',
   'auth-failed',
+  'too-large',
 ]);
 export type ReportedFailure = z.infer<typeof ReportedFailureSchema>;
 

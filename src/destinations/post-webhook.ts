@@ -87,7 +87,8 @@ export async function postWebhook(options: WebhookPostOptions): Promise<void> {
           signal,
           agents: options.agents,
         });
-        const text = await res.text(64 * 1024);
+        // Redacted at the source: services echo the webhook's path (Slack no_service) or whole URL (Teams 400).
+        const text = redact(await res.text(64 * 1024));
         if (isTransientStatus(res.status)) {
           throw new WebhookStatusError(res.status, res.headers['retry-after'], `HTTP ${res.status}`);
         }

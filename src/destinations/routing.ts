@@ -4,6 +4,8 @@ import { outcomeOf } from '../core/context.ts';
 import { chooseRoutes, type RouteFacts } from '../core/routing.ts';
 import type { Notification } from '../core/summary.ts';
 import type { Log } from '../logger.ts';
+import { measuredDestination } from '../measured.ts';
+import type { Metrics } from '../metrics.ts';
 import type { Destination } from '../ports.ts';
 import { resolveRoutingKey, resolveWebhookUrl, type SecretReader } from '../secrets.ts';
 import type { DeliveryStore } from './delivery-store.ts';
@@ -42,9 +44,12 @@ export interface Routing {
 
 export interface RoutingOptions {
   readonly secrets: SecretReader;
+  /** WEBHOOK_HOST_CHECK: a secret-held URL must point at the destination's own service. */
+  readonly hostCheck: boolean;
   readonly transport: WebhookTransport;
   readonly deliveryStore: DeliveryStore;
   readonly logger: Log;
+  readonly metrics: Metrics;
   /** Applied to every idempotent destination; `key` is the same for every destination on one webhook (pacing). */
   readonly wrap?: (destination: Destination, key: string) => Destination;
 }
@@ -126,7 +131,7 @@ function ruleAlerting(rule: RouteRule, global: AlertingConfig): AlertingConfig {
 }
 
 function buildRoute(label: string, targets: Targets, alerting: AlertingConfig, options: RoutingOptions): Route {
-  const { secrets, transport } = options;
+  const { secrets, transport, hostCheck } = options;
   const { slack, teams, pagerduty, generic } = targets;
   const made: [string, Destination | undefined][] = [
     [
@@ -134,7 +139,7 @@ function buildRoute(label: string, targets: Targets, alerting: AlertingConfig, o
       slack &&
         createSlackDestination({
           ...transport,
-          webhookUrl: () => resolveWebhookUrl(slack, 'SLACK_WEBHOOK', secrets),
+          webhookUrl: () => resolveWebhookUrl(slack, 'SLACK_WEBHOOK', secrets, hostCheck),
           ...alerting.slack,
         }),
     ],
@@ -143,7 +148,7 @@ function buildRoute(label: string, targets: Targets, alerting: AlertingConfig, o
       teams &&
         createTeamsDestination({
           ...transport,
-          webhookUrl: () => resolveWebhookUrl(teams, 'TEAMS_WEBHOOK', secrets),
+          webhookUrl: () => resolveWebhookUrl(teams, 'TEAMS_WEBHOOK', secrets, hostCheck),
           ...alerting.teams,
         }),
     ],
@@ -163,7 +168,7 @@ function buildRoute(label: string, targets: Targets, alerting: AlertingConfig, o
       generic &&
         createGenericDestination({
           ...transport,
-          webhookUrl: () => resolveWebhookUrl(generic, 'GENERIC_WEBHOOK', secrets),
+          webhookUrl: () => resolveWebhookUrl(generic, 'GENERIC_WEBHOOK', secrets, hostCheck),
           appliance: 'default',
           notifyOn: alerting.generic.notifyOn,
         }),
@@ -174,7 +179,12 @@ function buildRoute(label: string, targets: Targets, alerting: AlertingConfig, o
     // Per-rule names keep each rule's deliveries apart in the delivery records and the logs.
     const named: Destination =
       label === DEFAULT_ROUTE ? destination : { name: `${destination.name} (${label})`, post: destination.post };
-    const idempotent = withIdempotency(named, options.deliveryStore, options.logger);
+    // Measured inside the idempotency layer: a duplicate it answers from its records is not a second delivery.
+    const idempotent = withIdempotency(
+      measuredDestination(named, options.metrics),
+      options.deliveryStore,
+      options.logger,
+    );
     return [options.wrap ? options.wrap(idempotent, named.name) : idempotent];
   });
   return { label, slack, teams, destinations };

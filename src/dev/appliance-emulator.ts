@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { LogItem } from '../core/session-log.ts';
+import { protectedItemsBody } from './emulators/azure-objects.ts';
+import { listenOnLoopback } from './listen.ts';
 import { SAMPLE_SESSIONS, type SampleSession } from './sample-sessions.ts';
 
 /**
@@ -11,7 +12,7 @@ import { SAMPLE_SESSIONS, type SampleSession } from './sample-sessions.ts';
  */
 
 /** The endpoints a fault can be aimed at. */
-export type EmulatorRoute = 'token' | 'log' | 'session' | 'sessions';
+export type EmulatorRoute = 'token' | 'log' | 'session' | 'sessions' | 'objects';
 
 /**
  * What the emulator does instead of (or before) answering normally:
@@ -242,6 +243,7 @@ export async function startApplianceEmulator(options: ApplianceEmulatorOptions =
     if (matched.route === 'token') return issueTokens(users[0]?.username ?? 'notifier');
     const sample = sessions.get(matched.sessionId ?? '') ?? SAMPLE_SESSIONS.get('38');
     if (matched.route === 'log') return { jobSessionId: sample?.session.id, log: Array.from(sample?.logItems() ?? []) };
+    if (matched.route === 'objects' && sample) return protectedItemsBody(sample);
     return sample?.session ?? {};
   };
 
@@ -276,6 +278,7 @@ export async function startApplianceEmulator(options: ApplianceEmulatorOptions =
       );
     }
     if (matched.route === 'session') return sendJson(res, 200, sample.session);
+    if (matched.route === 'objects') return sendJson(res, 200, protectedItemsBody(sample));
     if (options.cacheLogBodies !== true) return writeLog(res, sample.session.id, sample.logItems());
     let cached = cachedBodies.get(sample);
     if (cached === undefined) {
@@ -358,12 +361,7 @@ export async function startApplianceEmulator(options: ApplianceEmulatorOptions =
       }
     });
   });
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
@@ -406,9 +404,9 @@ interface Match {
 
 function match(pathname: string): Match | undefined {
   if (pathname === '/api/oauth2/token') return { route: 'token', version: '', sessionId: undefined };
-  const found = /^\/api\/([^/]+)\/jobSessions(?:\/([^/]+)(\/log)?)?$/.exec(pathname);
+  const found = /^\/api\/([^/]+)\/jobSessions(?:\/([^/]+)(\/log|\/protectedItems)?)?$/.exec(pathname);
   if (found === null) return undefined;
-  const [, version = '', id, log] = found;
+  const [, version = '', id, sub] = found;
   const decode = (segment: string): string => {
     try {
       return decodeURIComponent(segment);
@@ -417,7 +415,8 @@ function match(pathname: string): Match | undefined {
     }
   };
   const sessionId = id === undefined ? undefined : decode(id);
-  return { route: id === undefined ? 'sessions' : log ? 'log' : 'session', version: decode(version), sessionId };
+  const route = id === undefined ? 'sessions' : sub === '/log' ? 'log' : sub ? 'objects' : 'session';
+  return { route, version: decode(version), sessionId };
 }
 
 /**

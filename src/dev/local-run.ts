@@ -1,9 +1,13 @@
 import type { Context } from 'aws-lambda';
-import { loadConfig, notifierEnv } from '../config/notifier.ts';
+import { loadConfig } from '../config/notifier.ts';
 import { createLogger } from '../logger.ts';
+import { noMetrics } from '../metrics.ts';
 import { createRuntime } from '../runtime.ts';
 import { createHandler } from '../triggers/router.ts';
-import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
+import { startApplianceEmulator } from './appliance-emulator.ts';
+import type { VendorProduct } from './emulators/samples.ts';
+import { startVendorEmulator } from './emulators/vendor.ts';
+import { type LocalPlan, localEnv, needsSink, planLocalRun } from './local-env.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from './webhook-sink.ts';
 
 // The embedded default: a local appliance emulator and a local webhook sink stand in for whatever the env leaves unset.
@@ -11,23 +15,34 @@ const LOCAL_USER = { username: 'local-notifier', password: 'local-only-password'
 /** The HTTP trigger's signing secret in local runs that set neither WEBHOOK_SIGNING_SECRET nor its _ARN. */
 export const LOCAL_SIGNING_SECRET = 'local-signing-secret-0123456789';
 
-/** True when the environment names a real Slack or Teams webhook, so local runs post there instead of the sink. */
-export function hasRealDestinations(real: Readonly<Record<string, string>>): boolean {
-  return ['SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_SECRET_ARN', 'TEAMS_WEBHOOK_URL', 'TEAMS_WEBHOOK_SECRET_ARN'].some(
-    (key) => real[key] !== undefined,
-  );
-}
-
 /** A handler wired for a local run, plus the local stand-ins it started (close them when done). */
 export interface LocalRun {
   readonly invoke: (event: unknown) => Promise<unknown>;
-  readonly emulator: ApplianceEmulator | undefined;
+  readonly emulator: { readonly url: string } | undefined;
   readonly sink: WebhookSink | undefined;
   /** Which parts are real (from the environment) and which are embedded. */
-  readonly mode: { readonly appliance: 'real' | 'emulator'; readonly destinations: 'real' | 'sink' };
+  readonly plan: LocalPlan;
   /** The HTTP trigger's signing secret when it is a plain value (embedded or WEBHOOK_SIGNING_SECRET), to sign samples. */
   readonly signingSecret: string | undefined;
   close(): Promise<void>;
+}
+
+/** Local runs log to stderr, so stdout carries only what the tool prints (with --json, only JSON). */
+export const toStderr = (_level: string, line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** A Lambda context for a local invocation that has `timeoutMs` to run. */
+export function localContext(requestId: string, functionName: string, timeoutMs: number): Context {
+  const end = Date.now() + timeoutMs;
+  return {
+    awsRequestId: requestId,
+    functionName,
+    functionVersion: '$LATEST',
+    memoryLimitInMB: '256',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    getRemainingTimeInMillis: () => end - Date.now(),
+  } as Context;
 }
 
 /** Starts a local run: real services where the environment configures them, embedded stand-ins elsewhere. */
@@ -35,49 +50,52 @@ export async function startLocalRun(options: {
   onPost?: (post: RecordedPost) => void;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   timeoutMs?: number;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The product the embedded emulator speaks; Backup for Azure by default. */
+  product?: 'azure' | VendorProduct;
 }): Promise<LocalRun> {
-  const real = notifierEnv();
-  const realAppliance = real.BACKUP_API_URL !== undefined;
-  const realDestinations = hasRealDestinations(real);
-
-  const emulator = realAppliance ? undefined : await startApplianceEmulator({ users: [LOCAL_USER] });
-  const sink = realDestinations ? undefined : await startWebhookSink(options.onPost ? { onPost: options.onPost } : {});
-  const env: Record<string, string> = {
-    ...(emulator
-      ? {
-          BACKUP_API_URL: emulator.url,
-          BACKUP_API_USERNAME: LOCAL_USER.username,
-          BACKUP_API_PASSWORD: LOCAL_USER.password,
-        }
-      : {}),
-    ...(sink ? { SLACK_WEBHOOK_URL: sink.urlFor('slack'), TEAMS_WEBHOOK_URL: sink.urlFor('teams') } : {}),
-    ...(real.WEBHOOK_SIGNING_SECRET || real.WEBHOOK_SIGNING_SECRET_ARN
-      ? {}
-      : { WEBHOOK_SIGNING_SECRET: LOCAL_SIGNING_SECRET }),
-    ...real,
+  const plan = planLocalRun(options.env ?? process.env);
+  const product = options.product ?? 'azure';
+  const emulator =
+    plan.appliance === 'real'
+      ? undefined
+      : product === 'azure'
+        ? await startApplianceEmulator({ users: [LOCAL_USER] })
+        : await startVendorEmulator({ product, users: [LOCAL_USER] });
+  const sink = needsSink(plan) ? await startWebhookSink(options.onPost ? { onPost: options.onPost } : {}) : undefined;
+  const env = localEnv(plan, {
+    ...(emulator ? { appliance: { url: emulator.url, ...LOCAL_USER } } : {}),
+    ...(sink ? { sinkUrlFor: (name: string) => sink.urlFor(name) } : {}),
+    extra: {
+      ...(emulator && product !== 'azure' ? { BACKUP_PRODUCT: product } : {}),
+      ...(plan.user.WEBHOOK_SIGNING_SECRET || plan.user.WEBHOOK_SIGNING_SECRET_ARN
+        ? {}
+        : { WEBHOOK_SIGNING_SECRET: LOCAL_SIGNING_SECRET }),
+    },
+  });
+  const close = async () => {
+    await Promise.all([emulator?.close(), sink?.close()]);
   };
-  const runtime = createRuntime(loadConfig(env), { logger: createLogger({ logLevel: options.logLevel ?? 'WARN' }) });
+  let runtime: ReturnType<typeof createRuntime>;
+  try {
+    runtime = createRuntime(loadConfig(env), {
+      logger: createLogger({ logLevel: options.logLevel ?? 'WARN', write: toStderr }),
+      metrics: noMetrics,
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const handler = createHandler(() => runtime);
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   let count = 0;
   return {
-    invoke: (event) => {
-      const end = Date.now() + timeoutMs;
-      count++;
-      const context = {
-        awsRequestId: `local-${count}`,
-        functionName: 'job-session-notifier-local',
-        getRemainingTimeInMillis: () => end - Date.now(),
-      } as Context;
-      return handler(event, context);
-    },
+    invoke: (event) => handler(event, localContext(`local-${++count}`, 'job-session-notifier-local', timeoutMs)),
     emulator,
     sink,
-    mode: { appliance: realAppliance ? 'real' : 'emulator', destinations: realDestinations ? 'real' : 'sink' },
+    plan,
     signingSecret: env.WEBHOOK_SIGNING_SECRET,
-    close: async () => {
-      await Promise.all([emulator?.close(), sink?.close()]);
-    },
+    close,
   };
 }

@@ -67,3 +67,15 @@ export function showTeams(payload: unknown): string {
   }
   return lines.join('\n');
 }
+
+/** Any other destination's body as indented JSON, with a PagerDuty routing key (a secret) masked. */
+export function showJson(payload: unknown): string {
+  return JSON.stringify(payload, (key, value: unknown) => (key === 'routing_key' ? '[routing key]' : value), 2);
+}
+
+/** What a destination received, as a person reads it: Slack and Teams drawn, the others as JSON. */
+export function showPost(post: { readonly name: string; readonly json: unknown }): string {
+  if (post.name === 'slack') return showSlack(post.json);
+  if (post.name === 'teams') return showTeams(post.json);
+  return showJson(post.json);
+}

@@ -1,22 +1,25 @@
 // `npm start -- --watch --appliances 3`: a local fleet through the production fan-out path. The scheduled run puts one
 // watch task per appliance on an in-process queue, and each task runs the real worker handler, as SQS would invoke it.
-import type { Context } from 'aws-lambda';
-import { notifierEnv } from '../config/notifier.ts';
+// The appliances take turns being Backup for Azure, Backup & Replication and Backup for AWS emulators.
+import { randomUUID } from 'node:crypto';
 import { createLogger } from '../logger.ts';
+import { noMetrics } from '../metrics.ts';
 import { createWatcherHandler, createWatcherRuntime } from '../watcher/runtime.ts';
 import { createMemoryStateStores } from '../watcher/state-store.ts';
-import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
+import { startApplianceEmulator } from './appliance-emulator.ts';
+import type { VendorProduct } from './emulators/samples.ts';
+import { startVendorEmulator } from './emulators/vendor.ts';
+import { describeDestinations, localEnv, needsSink, planLocalRun } from './local-env.ts';
 import { createLocalWatchQueue } from './local-queue.ts';
-import { hasRealDestinations } from './local-run.ts';
-import { showSlack } from './show-message.ts';
+import { localContext, toStderr } from './local-run.ts';
+import { showPost } from './show-message.ts';
 import { watchSample } from './watch-samples.ts';
 import { type RecordedPost, startWebhookSink } from './webhook-sink.ts';
 
 const USER = { username: 'local-fleet', password: 'local-only-password' };
 const MINUTE = 60_000;
-// The emulator speaks the Azure dialect only until the per-product emulators land; then this list mixes products.
-const PRODUCTS = ['azure', 'azure', 'azure'] as const;
-const OUTCOMES = ['Success', 'Warning', 'Error', 'Success'];
+const PRODUCTS = ['azure', 'vbr', 'aws'] as const;
+const OUTCOMES = ['success', 'warning', 'failed', 'success'] as const;
 
 export interface LocalFleetOptions {
   readonly appliances: number;
@@ -25,69 +28,100 @@ export interface LocalFleetOptions {
   readonly json: boolean;
 }
 
+/** One emulated appliance of the local fleet: its address, and how a newly finished session is added to it. */
+interface LocalAppliance {
+  readonly name: string;
+  readonly product: (typeof PRODUCTS)[number];
+  readonly url: string;
+  finish(outcome: (typeof OUTCOMES)[number], minutesAgo: number): void;
+  close(): Promise<void>;
+}
+
+async function startLocalAppliance(index: number): Promise<LocalAppliance> {
+  const product = PRODUCTS[index % PRODUCTS.length] ?? 'azure';
+  const name = `${product}-${index + 1}`;
+  const policy = `Nightly-${name}`;
+  if (product === 'azure') {
+    const emulator = await startApplianceEmulator({ users: [USER], sessions: [] });
+    let next = (index + 1) * 100;
+    const STATUS = { success: 'Success', warning: 'Warning', failed: 'Error' } as const;
+    return {
+      name,
+      product,
+      url: emulator.url,
+      finish: (outcome, minutesAgo) => {
+        const startMs = Date.now() - minutesAgo * MINUTE;
+        const spec = { id: String(++next), policyName: policy, startMs, stopMs: startMs + 5 * MINUTE };
+        emulator.addSession(watchSample({ ...spec, status: STATUS[outcome] }));
+      },
+      close: () => emulator.close(),
+    };
+  }
+  const emulator = await startVendorEmulator({ product: product as VendorProduct, users: [USER], samples: [] });
+  return {
+    name,
+    product,
+    url: emulator.url,
+    finish: (outcome, minutesAgo) => {
+      const startMs = Date.now() - minutesAgo * MINUTE;
+      const steps = [{ status: outcome === 'success' ? 'ok' : outcome, text: `Processing ${policy}` } as const];
+      emulator.addSession({ id: randomUUID(), name: policy, outcome, startMs, endMs: startMs + 5 * MINUTE, steps });
+    },
+    close: () => emulator.close(),
+  };
+}
+
 /** Runs `steps` scheduled ticks over `appliances` emulated appliances; returns how many ticks failed. */
 export async function runLocalFleetWatch(options: LocalFleetOptions): Promise<number> {
-  const real = notifierEnv();
-  const now = Date.now();
-  const names = Array.from({ length: options.appliances }, (_, i) => `${PRODUCTS[i % PRODUCTS.length]}-${i + 1}`);
-  const emulators = await Promise.all(
-    names.map((_, i) =>
-      startApplianceEmulator({
-        users: [USER],
-        sessions: [
-          watchSample(sample(`${i + 1}01`, 40, 'Success', now)),
-          watchSample(sample(`${i + 1}02`, 30, 'Error', now)),
-        ],
-      }),
-    ),
-  );
+  const appliances = await Promise.all(Array.from({ length: options.appliances }, (_, i) => startLocalAppliance(i)));
+  for (const appliance of appliances) {
+    appliance.finish('success', 40);
+    appliance.finish('failed', 30);
+  }
+  // The user's own appliance variables are left out: the fleet is the emulators.
+  const given = Object.entries(process.env).filter(([key]) => !/^(BACKUP_|APPLIANCES)/.test(key));
+  const plan = planLocalRun(Object.fromEntries(given));
   const show = (post: RecordedPost) => {
-    if (post.name !== 'slack') return;
-    console.log(`\n  ── Slack receives ${'─'.repeat(40)}`);
-    console.log(options.json ? JSON.stringify(post.json, null, 2) : showSlack(post.json));
+    console.log(`\n  ── ${post.name} receives ${'─'.repeat(40)}`);
+    console.log(options.json ? JSON.stringify(post.json, null, 2) : showPost(post));
   };
-  const sink = hasRealDestinations(real) ? undefined : await startWebhookSink({ onPost: show });
-  const env = {
-    APPLIANCES: JSON.stringify(
-      names.map((name, i) => ({ name, product: PRODUCTS[i % PRODUCTS.length], url: emulators[i]?.url, ...USER })),
-    ),
-    ...(sink ? { SLACK_WEBHOOK_URL: sink.urlFor('slack'), TEAMS_WEBHOOK_URL: sink.urlFor('teams') } : {}),
-    ...Object.fromEntries(Object.entries(real).filter(([key]) => !key.startsWith('BACKUP_API_'))),
-  };
+  const sink = needsSink(plan) ? await startWebhookSink({ onPost: show }) : undefined;
+  const fleet = appliances.map(({ name, product, url }) => ({ name, product, url, ...USER }));
+  const env = localEnv(plan, {
+    ...(sink ? { sinkUrlFor: (name: string) => sink.urlFor(name) } : {}),
+    extra: { APPLIANCES: JSON.stringify(fleet) },
+  });
   let handler: ReturnType<typeof createWatcherHandler> | undefined;
-  const starts = new Map<string, number>();
   const queue = createLocalWatchQueue({
     worker: (event, context) => (handler ? handler(event, context) : Promise.reject(new Error('not ready'))),
     concurrency: 10,
     budgetMs: 60_000,
     onInvoke: (task, phase) => {
-      if (phase === 'start') starts.set(task.appliance, Date.now());
-      else
-        console.log(
-          `  worker ${task.appliance}: done in ${Date.now() - (starts.get(task.appliance) ?? Date.now())} ms`,
-        );
+      if (phase === 'end') console.log(`  worker: ${task.appliance} watched`);
     },
   });
   const runtime = createWatcherRuntime(env, {
-    logger: createLogger({ logLevel: 'ERROR' }),
+    logger: createLogger({ logLevel: 'ERROR', write: toStderr }),
+    metrics: noMetrics,
     state: createMemoryStateStores(),
     queue,
   });
   handler = createWatcherHandler(() => runtime);
   console.log(
-    `job-session-notifier fleet watcher: ${names.length} emulated appliances (${names.join(', ')}), an in-process watch queue, ` +
-      `destinations = ${sink ? 'local sink (Slack printed below)' : 'real webhooks'}, state = in memory`,
+    `job-session-notifier fleet watcher: ${appliances.length} emulated appliances (${appliances.map((a) => a.name).join(', ')}), ` +
+      `an in-process watch queue, destinations = ${describeDestinations(plan)}, state = in memory`,
   );
   let failures = 0;
   for (let step = 1; step <= options.steps; step++) {
     if (step > 1) {
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
-      grow(emulators, step);
+      appliances.forEach((a, i) => {
+        a.finish(OUTCOMES[(step + i) % OUTCOMES.length] ?? 'success', 6);
+      });
     }
     console.log(`\n▶ scheduled tick ${step}`);
-    const end = Date.now() + 60_000;
-    const context = { awsRequestId: `local-tick-${step}`, getRemainingTimeInMillis: () => end - Date.now() } as Context;
     try {
+      const context = localContext(`local-tick-${step}`, 'job-session-watcher-local', 60_000);
       console.log(`  ${JSON.stringify(await handler({ 'detail-type': 'Scheduled Event', detail: {} }, context))}`);
       const stats = await queue.drain();
       if (stats.deadLetters.length > 0) failures++;
@@ -99,21 +133,6 @@ export async function runLocalFleetWatch(options: LocalFleetOptions): Promise<nu
       console.log(`  ✘ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     }
   }
-  await Promise.all([...emulators.map((e) => e.close()), sink?.close()]);
+  await Promise.all([...appliances.map((a) => a.close()), sink?.close()]);
   return failures;
-}
-
-function sample(id: string, minutesAgo: number, status: string, now: number) {
-  const startMs = now - minutesAgo * MINUTE;
-  return { id, policyName: `Nightly-${id.slice(0, -2)}`, startMs, stopMs: startMs + 5 * MINUTE, status };
-}
-
-/** Between ticks every appliance finishes one more session. */
-function grow(emulators: readonly ApplianceEmulator[], step: number): void {
-  const now = Date.now();
-  emulators.forEach((emulator, i) => {
-    emulator.addSession(
-      watchSample(sample(`${i + 1}${step}0`, 1, OUTCOMES[(step + i) % OUTCOMES.length] ?? 'Success', now)),
-    );
-  });
 }

@@ -1,18 +1,13 @@
 // `npm start -- --watch`: the scheduled watcher on this machine. The embedded appliance emulator's session list grows
 // step by step (sessions finish, new ones start) and the watcher runs after each step, as its schedule would.
-import type { Context } from 'aws-lambda';
-import { notifierEnv } from '../config/notifier.ts';
-import { createLogger } from '../logger.ts';
 import type { WatchReport } from '../watcher/run.ts';
-import { createWatcherHandler, createWatcherRuntime } from '../watcher/runtime.ts';
-import { createMemoryStateStore } from '../watcher/state-store.ts';
-import { startApplianceEmulator } from './appliance-emulator.ts';
-import { hasRealDestinations } from './local-run.ts';
+import type { ApplianceEmulator } from './appliance-emulator.ts';
+import { describeDestinations } from './local-env.ts';
+import { startLocalWatcherRun } from './local-watcher.ts';
 import { showSlack, showTeams } from './show-message.ts';
 import { type WatchSampleSpec, watchSample } from './watch-samples.ts';
-import { type RecordedPost, startWebhookSink } from './webhook-sink.ts';
+import type { RecordedPost } from './webhook-sink.ts';
 
-const LOCAL_USER = { username: 'local-watcher', password: 'local-only-password' };
 const MINUTE = 60_000;
 const POLICIES = ['Nightly-Azure-VMs', 'Daily-tw-vm2', 'Weekly-SQL-Servers'];
 const OUTCOMES = ['Success', 'Success', 'Warning', 'Error'];
@@ -29,8 +24,6 @@ export interface LocalWatchOptions {
 
 /** Runs the watcher `steps` times against a growing emulator and prints every message once, as Slack/Teams get it. */
 export async function runLocalWatch(options: LocalWatchOptions): Promise<number> {
-  const real = notifierEnv();
-  const realDestinations = hasRealDestinations(real);
   const now = Date.now();
   let nextId = 1100;
   const spec = (
@@ -57,54 +50,45 @@ export async function runLocalWatch(options: LocalWatchOptions): Promise<number>
     current,
     spec(31 * 60 + 20, 12, 'Error', 'Monthly-Archive'),
   ];
-  const emulator = await startApplianceEmulator({ users: [LOCAL_USER], sessions: seed.map(watchSample) });
+  // With --json, stdout carries only the messages' JSON: every human line goes to stderr.
+  const say = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
   const show = (post: RecordedPost) => {
     if (post.name !== 'slack' && !options.verbose) return;
+    if (options.json) return void console.log(JSON.stringify({ destination: post.name, body: post.json }));
     console.log(`\n  ── ${post.name === 'slack' ? 'Slack' : 'Teams'} receives ${'─'.repeat(40)}`);
-    if (options.json) console.log(JSON.stringify(post.json, null, 2));
-    else console.log(post.name === 'slack' ? showSlack(post.json) : showTeams(post.json));
+    console.log(post.name === 'slack' ? showSlack(post.json) : showTeams(post.json));
   };
-  const sink = realDestinations ? undefined : await startWebhookSink({ onPost: show });
-  const env = {
-    BACKUP_API_URL: emulator.url,
-    BACKUP_API_USERNAME: LOCAL_USER.username,
-    BACKUP_API_PASSWORD: LOCAL_USER.password,
-    ...(sink ? { SLACK_WEBHOOK_URL: sink.urlFor('slack'), TEAMS_WEBHOOK_URL: sink.urlFor('teams') } : {}),
-    ...Object.fromEntries(Object.entries(real).filter(([key]) => !key.startsWith('BACKUP_API_'))),
-  };
-  const runtime = createWatcherRuntime(env, {
-    logger: createLogger({ logLevel: options.verbose ? 'INFO' : 'ERROR' }),
-    state: createMemoryStateStore(),
+  const run = await startLocalWatcherRun({
+    sessions: seed.map(watchSample),
+    emulatorOnly: true,
+    onPost: show,
+    logLevel: options.verbose ? 'INFO' : 'ERROR',
     ...(options.slackIntervalMs === undefined ? {} : { slackIntervalMs: options.slackIntervalMs }),
     // Locally every run checks for missed runs, so the resolve shows up within the demo.
     missedRunCheckEveryMs: 0,
   });
-  const handler = createWatcherHandler(() => runtime);
-  console.log(
+  const emulator: ApplianceEmulator | undefined = run.emulator;
+  if (emulator === undefined) throw new Error('the local watcher runs against the emulator');
+  say(
     `job-session-notifier watcher: appliance = local emulator at ${emulator.url} (its session list grows each step), ` +
-      `destinations = ${sink ? 'local sink (Slack printed below; --verbose adds Teams)' : 'real webhooks'}, state = in memory`,
+      `destinations = ${describeDestinations(run.plan)}${run.sink ? ' (Slack printed below; --verbose adds Teams)' : ''}, state = in memory`,
   );
 
   let failures = 0;
   for (let step = 1; step <= options.steps; step++) {
     if (step > 1) {
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
-      grow(step);
+      grow(step, emulator);
     }
-    console.log(`\n▶ watcher run ${step}`);
-    const end = Date.now() + 60_000;
-    const context = {
-      awsRequestId: `local-watch-${step}`,
-      functionName: 'job-session-watcher-local',
-      getRemainingTimeInMillis: () => end - Date.now(),
-    } as Context;
+    say(`\n▶ watcher run ${step}`);
     try {
-      const report = (await handler(
-        { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
-        context,
-      )) as WatchReport;
+      const report = (await run.invoke({
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        detail: {},
+      })) as WatchReport;
       const notified = report.notified.map((n) => `${n.sessionId} ${n.outcome}`).join(', ') || 'nothing new';
-      console.log(
+      say(
         `  ✔ listed ${report.listed} session(s) in ${report.pages} page(s) from ${report.fromUtc}; notified: ${notified}; ` +
           `still open: ${report.cursor.open.map((s) => s.id).join(', ') || 'none'}` +
           (report.missedRuns.raised + report.missedRuns.resolved > 0
@@ -113,14 +97,14 @@ export async function runLocalWatch(options: LocalWatchOptions): Promise<number>
       );
     } catch (error) {
       failures++;
-      console.log(`  ✘ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      say(`  ✘ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     }
   }
-  await Promise.all([emulator.close(), sink?.close()]);
+  await run.close();
   return failures;
 
   /** What happens on the appliance between two runs: the running session ends, a new one runs and another starts. */
-  function grow(step: number): void {
+  function grow(step: number, emulator: ApplianceEmulator): void {
     const elapsed = (Date.now() - now) / MINUTE;
     emulator.addSession(
       watchSample({ ...current, stopMs: Date.now() - 1000, status: OUTCOMES[step % OUTCOMES.length] ?? 'Success' }),

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { TriggerError } from '../errors.ts';
-import { redact } from '../redact.ts';
 import type { Runtime } from '../runtime.ts';
+import { oncePerSignature, type ReplayVerdict } from './replay-guard.ts';
 import type { SessionRequest } from './request.ts';
 import { codeOf, isTransient, notifyLogged } from './session.ts';
 import { httpRequestFrom, sessionRequestFromHttpBody } from './shapes.ts';
@@ -51,9 +51,41 @@ export async function handleHttp(
   }
   if (request.method !== 'POST') return json(405, { error: 'only POST is accepted' });
 
+  // Verified, so the signature is genuine: its lower-case hex names this exact request.
+  const signature = (request.header('x-signature') ?? '').trim().toLowerCase();
+  let verdict: ReplayVerdict<APIGatewayProxyStructuredResultV2>;
+  try {
+    verdict = await oncePerSignature(
+      runtime.replayStore,
+      signature,
+      context,
+      () => processSigned(request.rawBody, runtime, context),
+      (answer) => answer.statusCode !== 503,
+    );
+  } catch (error) {
+    logger.error('HTTP trigger refused: the replay store is unavailable', { error: error as Error });
+    return json(503, { error: 'temporarily unavailable' });
+  }
+  if (verdict.kind === 'processed') return verdict.answer;
+  logger.info('HTTP request replayed; not processed again', { state: verdict.kind, requestId: context.awsRequestId });
+  // A resend of an answered request is a harmless retry (curl --retry): 200. One still running may yet fail: retry later.
+  return verdict.kind === 'duplicate' ? json(200, { status: 'duplicate' }) : json(503, { error: 'in progress' });
+}
+
+// What the caller is told when the notification failed: a code and a fixed sentence; the detail stays in the log.
+const FAILED = {
+  retryable: 'the notification could not be completed now; retry later',
+  permanent: 'the notification was refused and a retry will not help; the function log has the detail',
+};
+
+async function processSigned(
+  rawBody: Buffer,
+  runtime: Runtime,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
   let session: SessionRequest;
   try {
-    session = sessionRequestFromHttpBody(request.rawBody);
+    session = sessionRequestFromHttpBody(rawBody);
   } catch (error) {
     return json(400, { error: error instanceof Error ? error.message : 'bad request' });
   }
@@ -62,10 +94,11 @@ export async function handleHttp(
     const result = await notifyLogged(runtime, session, context, { trigger: 'http' });
     return json(200, { sessionId: result.sessionId, outcome: result.outcome, delivered: result.delivered });
   } catch (error) {
-    // An unknown or missing appliance name is the caller's mistake, like a bad body.
+    // An unknown or missing appliance name is the caller's mistake, like a bad body (the name is not secret).
     if (error instanceof TriggerError) return json(400, { error: error.message });
+    // notifyLogged logged the error in full; the appliance's or a webhook's text is not the caller's business.
     const retryable = isTransient(error);
-    const message = error instanceof Error ? redact(error.message) : 'unexpected failure';
+    const message = retryable ? FAILED.retryable : FAILED.permanent;
     return json(retryable ? 503 : 502, { error: codeOf(error), message, retryable });
   }
 }

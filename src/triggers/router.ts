@@ -1,12 +1,18 @@
 import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse } from 'aws-lambda';
 import type { NotifyResult } from '../notify.ts';
 import type { Runtime } from '../runtime.ts';
+import type { LegacyHttpAnswer } from './http-payloads.ts';
 
 /**
  * What the handler answers, per trigger: direct and EventBridge the NotifyResult, SQS the partial batch response,
  * HTTP an API Gateway v2 response, SNS nothing.
  */
-export type HandlerResult = NotifyResult | SQSBatchResponse | APIGatewayProxyStructuredResultV2 | undefined;
+export type HandlerResult =
+  | NotifyResult
+  | SQSBatchResponse
+  | APIGatewayProxyStructuredResultV2
+  | LegacyHttpAnswer
+  | undefined;
 
 let dispatch: Promise<typeof import('./dispatch.ts')> | undefined;
 
@@ -26,19 +32,25 @@ export function createHandler(makeRuntime: () => Runtime | Promise<Runtime>) {
   return async (event: unknown, context: Context): Promise<HandlerResult> => {
     // Loaded here rather than at import, so a cold import parses almost nothing.
     dispatch ??= import('./dispatch.ts');
-    const { recogniseEvent, handleHttp, handleInvoke, handleSns, handleSqs } = await dispatch;
+    const { recogniseEvent, answerInFormat, handleHttp, handleInvoke, handleSns, handleSqs } = await dispatch;
     // The shape is checked first: an event no trigger knows is rejected before any configuration or network work.
     const recognised = recogniseEvent(event);
+    // Every line of this invocation carries its Lambda context keys, as Powertools' addContext does.
+    const runtimeFor = () =>
+      getRuntime().then((runtime) => {
+        runtime.logger.addContext(context);
+        return runtime;
+      });
     switch (recognised.kind) {
       case 'sns':
-        await handleSns(recognised.event, await getRuntime(), context);
+        await handleSns(recognised.event, await runtimeFor(), context);
         return undefined;
       case 'sqs':
-        return handleSqs(recognised.event, await getRuntime(), context);
+        return handleSqs(recognised.event, await runtimeFor(), context);
       case 'http':
-        return handleHttp(recognised.event, await getRuntime(), context);
+        return answerInFormat(recognised.format, await handleHttp(recognised.event, await runtimeFor(), context));
       default:
-        return handleInvoke(recognised.event, recognised.kind, getRuntime, context);
+        return handleInvoke(recognised.event, recognised.kind, runtimeFor, context);
     }
   };
 }

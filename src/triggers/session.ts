@@ -2,12 +2,22 @@ import type { Context } from 'aws-lambda';
 import { type AttemptCounts, countingAttempts } from '../attempts.ts';
 import { deadlineFrom } from '../deadline.ts';
 import { NotifierError } from '../errors.ts';
+import { recordNotification } from '../metrics.ts';
 import { type NotifyResult, notifySession } from '../notify.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SessionRequest, TriggerKind } from './request.ts';
 
 /** Whether another attempt could help: our errors say so; anything unexpected is assumed transient. */
 export const isTransient = (error: unknown): boolean => !(error instanceof NotifierError) || error.retryable;
+
+/** The appliance's host (never a path or credentials), the `appliance` key of log lines and metrics. */
+export function applianceHost(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** The error's code for logs and HTTP answers, without its message. */
 export const codeOf = (error: unknown): string => (error instanceof NotifierError ? error.code : 'UNEXPECTED');
@@ -33,18 +43,23 @@ export async function notifyLogged(
   const attempts: AttemptCounts = {};
   try {
     const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
-    const deps = runtime.notifyDeps(await runtime.fleet.member(request.appliance));
+    const member = await runtime.fleet.member(request.appliance);
+    logger.appendKeys({ appliance: member.name === 'default' ? applianceHost(member.baseUrl) : member.name });
+    const deps = runtime.notifyDeps(member);
     const result = await countingAttempts(attempts, () => notifySession(deps, request, deadline));
+    recordNotification(runtime.metrics, result.outcome, Date.now() - started, undefined);
     logger.info('notification sent', {
       outcome: result.outcome,
       destinations: result.delivered,
       ...(result.skipped ? { skipped: result.skipped } : {}),
       attempts,
       durationMs: Date.now() - started,
-      ...(result.problem ? { problem: result.problem.failure } : {}),
+      ...(result.problem ? { problem: result.problem.failure, detail: result.problem.detail } : {}),
     });
     return result;
   } catch (error) {
+    // Not a session outcome: the notification itself failed (and may be retried).
+    recordNotification(runtime.metrics, 'error', undefined, undefined);
     logger.error('notification failed', {
       attempts,
       durationMs: Date.now() - started,
@@ -53,7 +68,7 @@ export async function notifyLogged(
     });
     throw error;
   } finally {
-    logger.removeKeys(['sessionId', 'appliance', 'trigger', 'requestId', 'messageId']);
+    logger.removeKeys(['sessionId', 'trigger', 'requestId', 'messageId', 'appliance']);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { TriggerError } from '../errors.ts';
+import { type HttpPayloadFormat, isLegacyHttpEvent, legacyToV2 } from './http-payloads.ts';
 import { describeShape, type SessionRequest, sessionRequestFrom } from './request.ts';
 
 /**
@@ -42,8 +43,9 @@ const SqsEventSchema = z.looseObject({
  */
 const HttpEventSchema = z.looseObject({
   version: z.literal('2.0'),
-  headers: z._default(z.record(z.string(), z.optional(z.string())), {}),
-  body: z.optional(z.string()),
+  // A function URL sends `"body": null` (and may send null headers) for an empty request.
+  headers: z.optional(z.nullable(z.record(z.string(), z.optional(z.string())))),
+  body: z.optional(z.nullable(z.string())),
   isBase64Encoded: z._default(z.boolean(), false),
   requestContext: z.looseObject({ http: z.looseObject({ method: z.string() }) }),
 });
@@ -57,10 +59,13 @@ export type RecognisedEvent =
   | { readonly kind: 'eventbridge'; readonly event: unknown }
   | { readonly kind: 'sns'; readonly event: SNSEvent }
   | { readonly kind: 'sqs'; readonly event: SQSEvent }
-  | { readonly kind: 'http'; readonly event: APIGatewayProxyEventV2 };
+  | { readonly kind: 'http'; readonly event: APIGatewayProxyEventV2; readonly format: HttpPayloadFormat };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const LEGACY_HTTP_MALFORMED =
+  'malformed HTTP event: an API Gateway REST (payload 1.0) or ALB request needs httpMethod, headers and a string or null body; or send it through an HTTP API (payload 2.0) or a function URL';
 
 const KNOWN_TRIGGERS = 'a direct invoke { sessionId }, EventBridge, SNS, SQS or a signed HTTP POST';
 
@@ -79,7 +84,13 @@ export function recogniseEvent(event: unknown): RecognisedEvent {
     return { kind: 'sqs', event: validated(SqsEventSchema, event, 'SQS') as unknown as SQSEvent };
   }
   if (isRecord(event.requestContext) && 'http' in event.requestContext) {
-    return { kind: 'http', event: validated(HttpEventSchema, event, 'HTTP') as unknown as APIGatewayProxyEventV2 };
+    const v2 = validated(HttpEventSchema, event, 'HTTP') as unknown as APIGatewayProxyEventV2;
+    return { kind: 'http', event: v2, format: 'http-api-v2' };
+  }
+  if (isLegacyHttpEvent(event)) {
+    const legacy = legacyToV2(event);
+    if (legacy === undefined) throw new TriggerError(LEGACY_HTTP_MALFORMED);
+    return { kind: 'http', ...legacy };
   }
   if ('detail-type' in event) return { kind: 'eventbridge', event };
   if ('sessionId' in event) return { kind: 'direct', event };

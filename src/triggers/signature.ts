@@ -8,6 +8,15 @@ export type SignatureProblem = 'missing' | 'malformed' | 'expired' | 'mismatch';
 
 export type SignatureCheck = { readonly ok: true } | { readonly ok: false; readonly problem: SignatureProblem };
 
+/** What a usable signing secret looks like, and how to make one; said by every refusal. */
+export const SIGNING_SECRET_RULE =
+  'at least 16 characters, at least 8 of them different (make one with `openssl rand -hex 32`)';
+
+/** Whether a shared signing secret is strong enough: a blank or repetitive one can be guessed from one captured request. */
+export function isStrongSigningSecret(secret: string): boolean {
+  return secret.trim().length >= 16 && new Set(secret).size >= 8;
+}
+
 const TIMESTAMP = /^\d{1,12}$/;
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 

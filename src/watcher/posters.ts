@@ -66,6 +66,8 @@ export function createWatchPosters(
   options: {
     secrets: SecretReader;
     perAttemptTimeoutMs: number;
+    /** WEBHOOK_HOST_CHECK: a secret-held URL must point at the destination's own service. */
+    hostCheck: boolean;
     agents?: HttpAgents;
     pacer?: (name: string) => Pacer | undefined;
   },
@@ -83,7 +85,12 @@ export function createWatchPosters(
         await options.pacer?.(name)?.wait(name, deadline);
         await postWebhook({
           destination: name,
-          url: await resolveWebhookUrl(ref, kind === 'slack' ? 'SLACK_WEBHOOK' : 'TEAMS_WEBHOOK', options.secrets),
+          url: await resolveWebhookUrl(
+            ref,
+            kind === 'slack' ? 'SLACK_WEBHOOK' : 'TEAMS_WEBHOOK',
+            options.secrets,
+            options.hostCheck,
+          ),
           payload: render(message),
           deadline,
           agents: options.agents,

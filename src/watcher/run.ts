@@ -11,6 +11,7 @@ import {
 } from '../core/watch/cursor.ts';
 import { NotifierError } from '../errors.ts';
 import type { Log } from '../logger.ts';
+import { type Metrics, recordNotification } from '../metrics.ts';
 import { type NotifyDeps, notifySession, type Outcome } from '../notify.ts';
 import type { Deadline } from '../ports.ts';
 import { checkMissedRuns } from './missed-runs.ts';
@@ -25,6 +26,8 @@ export interface WatchDeps {
   readonly posters: readonly WatchPoster[];
   readonly watch: WatcherConfig;
   readonly logger: Log;
+  /** Sessions found and notified per run, each notification by outcome, and each session's end-to-message lag. */
+  readonly metrics?: Metrics;
   readonly now?: () => number;
   /** Stop taking new sessions when less than this is left of the run's deadline. */
   readonly stopBeforeEndMs: number;
@@ -53,7 +56,7 @@ export interface WatchReport {
  */
 export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<WatchReport> {
   const now = deps.now ?? Date.now;
-  const plan = planWatch(await deps.state.readCursor(), now(), deps.watch);
+  const plan = planWatch(await deps.state.readCursor(), now(), deps.watch, deps.lister.filtersOnEndTime === true);
   const fromUtc = utcSecond(plan.fromMs);
   const query = { FromUtc: fromUtc, Types: deps.watch.sessionTypes };
   const listing = await listAllSessions(deps.lister, query, deps.watch.pageSize, deadline);
@@ -78,6 +81,7 @@ export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<Wat
     cursorSaved,
     missedRuns,
   };
+  deps.metrics?.put({}, { WatcherSessionsFound: report.candidates, WatcherSessionsNotified: counts.notified });
   const { pages, listed, candidates } = report;
   const cursorAt = new Date(cursor.atMs).toISOString();
   const open = cursor.open.length;
@@ -176,6 +180,7 @@ class CandidateRun {
       return (await this.settle(candidate.id)) ? 'gave-up' : 'failed';
     }
     this.notified.push({ sessionId: candidate.id, outcome });
+    measureNotified(this.deps, candidate, outcome, this.now());
     // Posted but not marked: the claim stays until its lease ends, so only a run after that could post it again.
     return (await this.settle(candidate.id)) ? 'notified' : 'failed';
   }
@@ -195,4 +200,12 @@ class CandidateRun {
       return false;
     }
   }
+}
+
+/** One watcher notification by outcome, and how long after the session's end its message went out. */
+function measureNotified(deps: WatchDeps, candidate: Candidate, outcome: Outcome, nowMs: number): void {
+  if (deps.metrics === undefined) return;
+  recordNotification(deps.metrics, outcome, undefined, undefined);
+  const endedMs = Date.parse(candidate.session.executionStopTime ?? '');
+  if (Number.isFinite(endedMs)) deps.metrics.put({}, { WatcherLag: Math.max(0, nowMs - endedMs) });
 }

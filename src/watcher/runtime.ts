@@ -2,7 +2,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { FleetMember } from '../appliance/fleet.ts';
 import { type Config, loadConfig } from '../config/notifier.ts';
-import { loadWatcherConfig, type WatcherConfig } from '../config/watcher.ts';
+import { defaultSessionTypes, loadWatcherConfig, type WatcherConfig } from '../config/watcher.ts';
 import type { Digest } from '../core/render/digest.ts';
 import { chooseRoutes } from '../core/routing.ts';
 import { deadlineFrom } from '../deadline.ts';
@@ -10,9 +10,11 @@ import type { Route } from '../destinations/routing.ts';
 import { NotifierError, TriggerError } from '../errors.ts';
 import type { HttpAgents } from '../http/client.ts';
 import type { Log, Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { Destination } from '../ports.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { createSecretReader, type SecretReader } from '../secrets.ts';
+import { applianceHost } from '../triggers/session.ts';
 import { type FleetDigestReport, runFleetDigest } from './digest.ts';
 import {
   type FleetReport,
@@ -58,6 +60,7 @@ export const SLACK_INTERVAL_MS = 1_000;
 
 export interface WatcherOverrides {
   logger?: Logger;
+  metrics?: Metrics;
   agents?: HttpAgents;
   secrets?: SecretReader;
   /** One store (a lone appliance), or one per appliance. */
@@ -82,6 +85,7 @@ export function createWatcherRuntime(
     secrets,
     wrap,
     ...(overrides.logger ? { logger: overrides.logger } : {}),
+    ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
     ...(overrides.agents ? { agents: overrides.agents } : {}),
   });
   const { logger } = runtime;
@@ -93,6 +97,7 @@ export function createWatcherRuntime(
     createWatchPosters(route, {
       secrets,
       perAttemptTimeoutMs: config.httpTimeoutMs,
+      hostCheck: config.webhookHostCheck,
       pacer,
       ...(overrides.agents ? { agents: overrides.agents } : {}),
     });
@@ -106,8 +111,13 @@ export function createWatcherRuntime(
       lister: member.client,
       state: stateFor(member.name),
       posters: routes.flatMap(postersFor),
-      watch: { ...watch, sessionUrl: member.sessionUrlTemplate ?? member.baseUrl },
-      logger: tagged(logger, { appliance: member.name }),
+      watch: {
+        ...watch,
+        sessionTypes: env.WATCH_SESSION_TYPES ? watch.sessionTypes : defaultSessionTypes(member.product),
+        sessionUrl: member.sessionUrlTemplate ?? member.baseUrl,
+      },
+      logger: tagged(logger, { appliance: member.name === 'default' ? applianceHost(member.baseUrl) : member.name }),
+      metrics: runtime.metrics,
       ...runOptions(config, overrides),
     };
   };
@@ -175,7 +185,8 @@ function tagged(logger: Log, keys: Record<string, unknown>): Log {
   };
 }
 
-type WatcherResult =
+/** What the watcher's handler answers, per event. */
+export type WatcherResult =
   | WatchReport
   | FleetReport
   | QueuedReport
@@ -199,6 +210,7 @@ export function createWatcherHandler(makeRuntime: () => WatcherRuntime) {
     const task = batch ? 'worker' : named.success ? named.data.task : 'watch';
     runtime ??= makeRuntime();
     const { logger } = runtime;
+    logger.addContext(context);
     logger.appendKeys({ trigger: batch ? 'sqs' : 'schedule', task, requestId: context.awsRequestId });
     const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
     try {

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dashboardFromTemplate, seriesOf } from '../../scripts/dashboard-preview.ts';
 import { loadConfig } from '../../src/config/notifier.ts';
+import { METRICS } from '../../src/metrics.ts';
 
 // The packaged CloudFormation template, as `npm run package` (osls, offline, fake credentials) writes it.
 type Resource = { Type: string; Properties: Record<string, unknown>; Condition?: string };
@@ -38,10 +40,12 @@ const resource = (id: string): Resource => {
   return found;
 };
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-const statements = (): Statement[] =>
-  (
-    resource('IamRoleLambdaExecution').Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>
-  ).flatMap((p) => p.PolicyDocument.Statement);
+/** The statements of one function's role (default the notifier's). */
+const statements = (role = 'NotifierRole'): Statement[] =>
+  (resource(role).Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+const ROLES = ['NotifierRole', 'WatcherRole'] as const;
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 
@@ -71,11 +75,15 @@ describe('the packaged deployment', () => {
         'BACKUP_API_SECRET_ARN',
         'BACKUP_API_URL',
         'BACKUP_API_VERSION',
+        'BACKUP_PRODUCT',
         'GENERIC_WEBHOOK_SECRET_ARN',
         'IDEMPOTENCY_TABLE',
+        'METRICS_POLICY_DIMENSION',
         'PAGERDUTY_NOTIFY_ON',
         'PAGERDUTY_ROUTING_KEY_SECRET_ARN',
         'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
         'ROUTES_SECRET_ARN',
         'SESSION_URL_TEMPLATE',
         'SLACK_MENTION_ON_FAILURE',
@@ -110,31 +118,106 @@ describe('the packaged deployment', () => {
     });
   });
 
+  describe('appliance product and network', () => {
+    it('passes backupProduct (default azure) and leaves the API version to the product when the parameter is blank', () => {
+      const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, string> })
+        .Variables;
+      expect(env.BACKUP_PRODUCT).toBe('azure');
+      expect(env.BACKUP_API_VERSION).toBe('');
+      expect(loadConfig({ ...env, IDEMPOTENCY_TABLE: 'table', BACKUP_PRODUCT: 'vbr' }).api).toMatchObject({
+        product: 'vbr',
+        version: '1.2-rev1',
+      });
+    });
+
+    it('puts both functions in the given subnets and security groups, only when both parameters are set', () => {
+      expect(template.Conditions?.HasVpc).toEqual({
+        'Fn::And': [
+          { 'Fn::Not': [{ 'Fn::Equals': ['subnet-0123456789abcdef0,subnet-0fedcba9876543210', ''] }] },
+          { 'Fn::Not': [{ 'Fn::Equals': ['sg-0123456789abcdef0', ''] }] },
+        ],
+      });
+      for (const fn of ['NotifierLambdaFunction', 'WatcherLambdaFunction']) {
+        expect(resource(fn).Properties.VpcConfig).toEqual({
+          'Fn::If': [
+            'HasVpc',
+            {
+              SubnetIds: { 'Fn::Split': [',', 'subnet-0123456789abcdef0,subnet-0fedcba9876543210'] },
+              SecurityGroupIds: { 'Fn::Split': [',', 'sg-0123456789abcdef0'] },
+            },
+            { Ref: 'AWS::NoValue' },
+          ],
+        });
+      }
+    });
+
+    it('lets the role manage VPC network interfaces only when the functions are in a VPC', () => {
+      const managed = resource('IamRoleLambdaExecution').Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
+      expect(managed['Fn::If'][0]).toBe('HasVpc');
+      expect(JSON.stringify(managed['Fn::If'][1])).toContain(
+        ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+      );
+      expect(managed['Fn::If'][2]).toEqual({ Ref: 'AWS::NoValue' });
+    });
+  });
+
   describe('IAM', () => {
-    it('grants no "*" action and no "*" resource', () => {
-      for (const statement of statements()) {
+    it('gives each function its own role and creates no shared one', () => {
+      expect(resource('NotifierLambdaFunction').Properties.Role).toEqual(getAtt('NotifierRole'));
+      expect(resource('WatcherLambdaFunction').Properties.Role).toEqual(getAtt('WatcherRole'));
+      expect(
+        ofType('AWS::IAM::Role')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual([...ROLES]);
+      for (const role of ROLES) {
+        expect(JSON.stringify(resource(role).Properties.AssumeRolePolicyDocument)).toContain('lambda.amazonaws.com');
+      }
+    });
+
+    it.each(ROLES)('%s grants no "*" action and no "*" resource', (role) => {
+      for (const statement of statements(role)) {
         for (const action of asList(statement.Action)) expect(action).not.toMatch(/\*/);
         for (const target of asList(statement.Resource)) expect(target).not.toBe('*');
       }
     });
 
-    it('reads exactly the named secrets, nothing else in Secrets Manager', () => {
-      const secretStatements = statements().filter((s) =>
+    it.each([
+      ['NotifierRole', 'notifier'],
+      ['WatcherRole', 'watcher'],
+    ])('%s writes only its own function’s logs', (role, fn) => {
+      const logs = statements(role).filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
+      expect(logs).toHaveLength(1);
+      expect(logs[0]?.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(JSON.stringify(logs[0]?.Resource)).toContain(`log-group:/aws/lambda/job-session-notifier-ci-${fn}:*`);
+    });
+
+    it.each([
+      ['NotifierRole', ['appliance', 'signing', 'slack', 'teams', 'pagerduty', 'generic']],
+      ['WatcherRole', ['appliance', 'slack', 'teams', 'pagerduty', 'generic']],
+    ])('%s reads exactly the secrets it uses, nothing else in Secrets Manager', (role, names) => {
+      const secretStatements = statements(role).filter((s) =>
         asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
       );
       expect(secretStatements).toHaveLength(1);
-      expect(secretStatements[0]?.Action).toEqual(['secretsmanager:GetSecretValue']);
+      expect(asList(secretStatements[0]?.Action)).toEqual(['secretsmanager:GetSecretValue']);
       const text = JSON.stringify(secretStatements[0]?.Resource);
-      for (const name of ['appliance', 'signing', 'slack', 'teams', 'pagerduty', 'generic', 'routes']) {
-        expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
-      }
+      for (const name of [...names, 'routes']) expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
       expect(text).toContain(':secret:job-session-notifier/ci/routes/*');
-      // The six single-appliance secrets, then the fleet's list, its rules and the secrets its rules name.
-      expect(asList(secretStatements[0]?.Resource)).toHaveLength(9);
+      // Its own secrets, then the fleet's list, its rules and the secrets its rules name (each only when set).
+      expect(asList(secretStatements[0]?.Resource)).toHaveLength(names.length + 3);
     });
 
-    it('may read and write delivery records in its own table only', () => {
-      const dynamo = statements().filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+    it('keeps the watcher off the queues and the notifier off the watcher’s state', () => {
+      const touches = (role: string, what: string) => JSON.stringify(statements(role)).includes(what);
+      // The watcher's only queue action: the fleet's fan-out, send only, onto the watch queue.
+      const watcherSqs = statements('WatcherRole').filter((st) => asList(st.Action).some((a) => a.startsWith('sqs:')));
+      expect(watcherSqs).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('WatchQueue') })]);
+      expect(touches('NotifierRole', 'WatcherStateTable')).toBe(false);
+    });
+
+    it.each(ROLES)('%s may read and write delivery records in their own table only', (role) => {
+      const dynamo = statements(role).filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
       const idempotency = dynamo.filter(
         (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt('IdempotencyTable')),
       );
@@ -157,14 +240,12 @@ describe('the packaged deployment', () => {
         expect.arrayContaining([
           expect.objectContaining({
             Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-            Resource: [getAtt('JobQueue')],
+            Resource: getAtt('JobQueue'),
           }),
           expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('AsyncFailureQueue') }),
-          // The scheduled watcher's fan-out (send only).
-          expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: getAtt('WatchQueue') }),
         ]),
       );
-      expect(sqs).toHaveLength(3);
+      expect(sqs).toHaveLength(2);
     });
   });
 
@@ -277,7 +358,7 @@ describe('the packaged deployment', () => {
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       });
-      const dynamo = statements().filter(
+      const dynamo = statements('WatcherRole').filter(
         (st) =>
           asList(st.Action).some((a) => a.startsWith('dynamodb:')) &&
           JSON.stringify(st.Resource) === JSON.stringify(getAtt('WatcherStateTable')),
@@ -297,6 +378,76 @@ describe('the packaged deployment', () => {
     });
   });
 
+  describe('observability', () => {
+    const dashboard = () => dashboardFromTemplate(template);
+    const env = (fn: string) =>
+      (resource(fn).Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+
+    it('names the service and the metrics namespace for Powertools-shaped logs and EMF metrics', () => {
+      const shared = (
+        resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(shared).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'job-session-notifier',
+        POWERTOOLS_METRICS_NAMESPACE: 'JobSessionNotifier/ci',
+        METRICS_POLICY_DIMENSION: 'false',
+      });
+      expect(env('WatcherLambdaFunction')).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: 'JobSessionNotifier/ci' });
+    });
+
+    it('deploys a dashboard (on by default) with outcomes, delivery failures, latency, watcher lag, DLQ depths and errors', () => {
+      expect(resource('OperationsDashboard')).toMatchObject({
+        Type: 'AWS::CloudWatch::Dashboard',
+        Condition: 'HasDashboard',
+      });
+      expect(template.Conditions?.HasDashboard).toEqual({ 'Fn::Equals': ['true', 'true'] });
+      const titles = dashboard().widgets.map((w) => w.properties.title);
+      for (const part of ['outcome', 'Delivery failures', 'latency', 'Watcher lag', 'Dead-letter', 'Errors']) {
+        expect(titles.some((t) => t.includes(part))).toBe(true);
+      }
+    });
+
+    it('charts only metrics the functions write, in their namespace, and the stack’s own queues and functions', () => {
+      const text = JSON.stringify(dashboard());
+      const referenced = [...text.matchAll(/MetricName=\\"(\w+)\\"|"JobSessionNotifier\/ci","(\w+)"/g)].map(
+        (m) => m[1] ?? m[2],
+      );
+      expect(referenced.length).toBeGreaterThanOrEqual(6);
+      for (const name of referenced) expect([...Object.keys(METRICS), 'DroppedRecords']).toContain(name);
+      for (const name of ['jobs-dlq', 'async-failures', 'ci-notifier', 'ci-watcher']) expect(text).toContain(name);
+      const p = dashboard().widgets.flatMap((w) => w.properties.metrics.flatMap(seriesOf));
+      expect(p).toEqual(expect.arrayContaining(['p50', 'p99', 'slack', 'failed']));
+    });
+  });
+
+  describe('deploying', () => {
+    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+      engines: Record<string, string>;
+    };
+
+    it('builds before it deploys, so a stale dist/ is never deployed', () => {
+      expect(pkg.scripts.deploy).toMatch(/^npm run build && .*osls deploy/);
+    });
+
+    it('pins frameworkVersion to the exact osls version the project installs', () => {
+      const yml = readFileSync(new URL('serverless.yml', root), 'utf8');
+      const pinned = /^frameworkVersion: "([^"]+)"$/m.exec(yml)?.[1];
+      const installed = (
+        JSON.parse(readFileSync(new URL('node_modules/osls/package.json', root), 'utf8')) as { version: string }
+      ).version;
+      expect(pinned).toBe(installed);
+      expect(pkg.devDependencies.osls).toBe(installed);
+    });
+
+    it('declares the Lambda runtime’s Node (22) for developers, as .nvmrc and engines', () => {
+      expect(readFileSync(new URL('.nvmrc', root), 'utf8').trim()).toBe('22');
+      expect(pkg.engines.node).toMatch(/22/);
+      expect(resource('NotifierLambdaFunction').Properties.Runtime).toBe('nodejs22.x');
+    });
+  });
+
   describe('fleet', () => {
     type Policy = { PolicyDocument: { Statement: Statement[] } };
     const workerStatements = () =>
@@ -306,9 +457,10 @@ describe('the packaged deployment', () => {
       const env = (resource('WatcherLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> })
         .Variables;
       expect(env.WATCH_QUEUE_URL).toEqual({ 'Fn::If': ['HasAppliancesSecret', { Ref: 'WatchQueue' }, ''] });
-      expect(statements()).toContainEqual(
-        expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: getAtt('WatchQueue') }),
+      expect(statements('WatcherRole')).toContainEqual(
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('WatchQueue') }),
       );
+      expect(JSON.stringify(statements('NotifierRole'))).not.toContain('WatchQueue');
     });
 
     it('runs a worker on the watch queue, one appliance per invocation, with bounded concurrency and batch item failures', () => {

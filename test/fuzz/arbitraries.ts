@@ -1,12 +1,48 @@
 import fc from 'fast-check';
 
+/** Chat markup an attacker or a log could carry: Adaptive Card `{{…}}` functions (with extra braces) and mrkdwn markers. */
+export const markupText: fc.Arbitrary<string> = fc
+  .array(
+    fc.constantFrom(
+      '{',
+      '{{',
+      '{{{',
+      '}}',
+      'DATE(2099-01-01T00:00:00Z, SHORT)',
+      '*',
+      '_',
+      '~',
+      '`',
+      '```',
+      'bold',
+      ' ',
+      '\\',
+    ),
+    { maxLength: 24 },
+  )
+  .map((parts) => parts.join(''));
+
 /** Strings from short to huge (up to 200k code units), any Unicode, with the characters that break things. */
 export const anyText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 2, arbitrary: markupText },
   { weight: 8, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 4, arbitrary: fc.string({ unit: 'binary', maxLength: 80 }) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('', ' ', '\n', '\u0000', '<!channel>', '@here', '../', '%2F', '\u202e', '😀'),
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      '\n',
+      '\u0000',
+      '<!channel>',
+      '@here',
+      '../',
+      '%2F',
+      '\u202e',
+      '😀',
+      '{{{DATE(2099-01-01T00:00:00Z, SHORT)}}',
+      '*bold* _it_ ~strike~ `code`',
+    ),
   },
   {
     weight: 1,
@@ -21,6 +57,8 @@ const uuid = fc.uuid();
 /** Session IDs as events might carry them: valid ones, and every near miss we could think of. */
 export const oddSessionId: fc.Arbitrary<unknown> = fc.oneof(
   fc.nat().map(String),
+  // Leading zeros: "038" is session 38 and must map to the same key.
+  fc.tuple(fc.integer({ min: 1, max: 4 }), fc.nat()).map(([zeros, n]) => `${'0'.repeat(zeros)}${n}`),
   fc.nat(),
   uuid,
   uuid.map((u) => u.toUpperCase()),
@@ -192,3 +230,19 @@ export const anyLogBody: fc.Arbitrary<unknown> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.jsonValue() },
 );
+
+/** A nesting bomb: `depth` brackets or braces, closed or cut short, where a log entry or a field value may stand. */
+export const nestingBomb: fc.Arbitrary<string> = fc
+  .record({
+    depth: fc.oneof(fc.integer({ min: 65, max: 2_000 }), fc.integer({ min: 100_000, max: 1_000_000 })),
+    open: fc.constantFrom('[', '{"a":'),
+    closed: fc.boolean(),
+    at: fc.constantFrom('entry', 'field', 'beside'),
+  })
+  .map(({ depth, open, closed, at }) => {
+    const close = open === '[' ? ']' : '}';
+    const bomb = `${open.repeat(depth)}${open === '[' ? '' : '1'}${closed ? close.repeat(depth) : ''}`;
+    if (at === 'entry') return `{"log":[{"status":"Success"},${bomb}]}`;
+    if (at === 'field') return `{"log":[{"status":"Error","x":${bomb}}]}`;
+    return `{"jobSessionId":${bomb},"log":[]}`;
+  });

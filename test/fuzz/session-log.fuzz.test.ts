@@ -1,18 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createLogStreamParser, LogShapeError } from '../../src/appliance/log-stream.ts';
+import { escapeSlackText, escapeTeamsText } from '../../src/core/render/escape.ts';
 import { renderSlack } from '../../src/core/render/slack.ts';
 import { renderTeams } from '../../src/core/render/teams.ts';
 import { SessionLogSchema } from '../../src/core/session-log.ts';
 import { summarize } from '../../src/core/summarize.ts';
 import type { Notification } from '../../src/core/summary.ts';
 import { formatDuration, parseDuration, parseTimeSpan } from '../../src/core/time.ts';
-import { anyLogBody, anyText, timeSpanText } from './arbitraries.ts';
+import { anyLogBody, anyText, markupText, nestingBomb, timeSpanText } from './arbitraries.ts';
 import { checkSlackLimits, checkTeamsLimits } from './limits.ts';
 
 // Fixed seeds keep failures reproducible; fast-check prints the seed and the shrunk counterexample when one fails.
 const RUNS = 10_000;
 
-describe('session log responses (property-based)', () => {
+// CPU-bound: thousands of generated bodies take several times longer on a loaded machine than on a quiet one.
+describe('session log responses (property-based)', { timeout: 120_000 }, () => {
   it(`validates, summarizes and renders ${RUNS} generated bodies within Slack and Teams limits, never throwing`, () => {
     let accepted = 0;
     fc.assert(
@@ -36,7 +39,14 @@ describe('session log responses (property-based)', () => {
   it('renders any problem report within Slack and Teams limits', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('not-found', 'forbidden', 'invalid-response', 'bad-request', 'auth-failed' as const),
+        fc.constantFrom(
+          'not-found',
+          'forbidden',
+          'invalid-response',
+          'bad-request',
+          'auth-failed',
+          'too-large' as const,
+        ),
         anyText,
         fc.oneof(fc.integer({ min: 100, max: 599 }), fc.constant(null)),
         (failure, detail, statusCode) => {
@@ -53,7 +63,51 @@ describe('session log responses (property-based)', () => {
   });
 });
 
-describe('TimeSpan strings (property-based)', () => {
+describe('nesting bombs through the streaming log reader (property-based)', { timeout: 120_000 }, () => {
+  it('rejects every bomb as nested too deeply or cut short, never another error, never building it', () => {
+    fc.assert(
+      fc.property(nestingBomb, fc.integer({ min: 1, max: 70_000 }), (body, chunkSize) => {
+        const parser = createLogStreamParser(() => undefined);
+        let error: unknown;
+        try {
+          for (let i = 0; i < body.length; i += chunkSize) parser.write(body.slice(i, i + chunkSize));
+          parser.end();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(LogShapeError);
+        expect((error as Error).message).toMatch(/nested more than 64 levels deep/);
+      }),
+      { numRuns: 200, seed: 64 },
+    );
+  });
+});
+
+describe('chat escaping of markup (property-based)', { timeout: 120_000 }, () => {
+  const visible = (text: string): string => text.replace(/[\u200B\u2060]/g, '');
+
+  it('leaves no live {{ in Teams text, whatever braces precede it', () => {
+    fc.assert(
+      fc.property(markupText, (text) => {
+        expect(escapeTeamsText(text)).not.toContain('{{');
+      }),
+      { numRuns: 5_000, seed: 12 },
+    );
+  });
+
+  it('fences every Slack marker with word joiners and changes nothing a reader sees', () => {
+    fc.assert(
+      fc.property(markupText, (text) => {
+        const escaped = escapeSlackText(text);
+        expect(escaped).not.toMatch(/[^\u2060][*_~`]|[*_~`][^\u2060]/);
+        expect(visible(escaped)).toBe(text);
+      }),
+      { numRuns: 5_000, seed: 13 },
+    );
+  });
+});
+
+describe('TimeSpan strings (property-based)', { timeout: 120_000 }, () => {
   it(`parses ${RUNS} generated strings to a finite number of ms or null, never throwing`, () => {
     let parsedCount = 0;
     fc.assert(

@@ -110,15 +110,28 @@ describe('alerts with session context', () => {
   });
 
   describe('when the event names the policy', () => {
-    it('uses that name and still reads the session for its times and status', async () => {
-      const h = await start();
+    it("keeps the appliance's name, so an event cannot speak for (or resolve) another policy", async () => {
+      const h = await start(pagerDuty());
 
-      await h.invoke({ sessionId: '77', policyName: 'Nightly-Azure-VMs (from the event)' });
+      await h.invoke({ sessionId: '38', policyName: 'Nightly-Azure-VMs' });
 
-      expect(h.emulator.requestsTo('session')).toHaveLength(1);
-      expect(slackOf(h).blocks[0]).toMatchObject({
-        text: { text: '❌ Nightly-Azure-VMs (from the event) failed — session 77' },
-      });
+      expect(slackOf(h).text).toMatch(/^✅ Daily-tw-vm2 succeeded — session 38/);
+      expect(pagerDutyEvents(h)).toEqual([
+        expect.objectContaining({
+          event_action: 'resolve',
+          dedup_key: expect.stringMatching(/\/policy\/Daily-tw-vm2$/),
+        }),
+      ]);
+    });
+
+    it("uses the event's name only when the session call fails, and sends no resolve on its word", async () => {
+      const h = await start(pagerDuty());
+      h.emulator.setFault('session', { status: 403 });
+
+      await h.invoke({ sessionId: '38', policyName: 'Nightly-Azure-VMs' });
+
+      expect(slackOf(h).text).toMatch(/^✅ Nightly-Azure-VMs succeeded — session 38/);
+      expect(pagerDutyEvents(h)).toEqual([]);
     });
   });
 

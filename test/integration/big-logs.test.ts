@@ -109,4 +109,37 @@ describe('big and hostile logs, end to end through the real handler', () => {
     expect(['failed', 'succeeded', 'unreadable']).toContain((result as { outcome: string }).outcome);
     expectPostsWithinLimits(harness);
   });
+
+  it('turns a 10 MB nesting bomb (5 million [) into the usual "invalid response" alert in bounded memory', {
+    timeout: 30_000,
+  }, async () => {
+    harness = await startHarness();
+    const bomb = `{"jobSessionId":"38","log":[${'['.repeat(5_000_000)}${']'.repeat(5_000_000)}]}`;
+    harness.emulator.enqueueFaults('log', [
+      { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: bomb },
+    ]);
+
+    const { result, rssGrowthMb } = await invokeMeasured(harness, '38');
+
+    expect(result).toMatchObject({ outcome: 'unreadable', problem: { failure: 'invalid-response' } });
+    expect(harness.sink.postsTo('slack')[0]?.body).toContain('nested more than 64 levels deep');
+    expect(rssGrowthMb).toBeLessThan(MEMORY_LIMIT_MB / 4);
+  });
+
+  it("posts one alert with the session's own status for a log over the 64 MB cap", { timeout: 60_000 }, async () => {
+    harness = await startHarness({ NOTIFIER_HTTP_TIMEOUT_MS: '30000' });
+    // Whitespace is valid JSON the reader skips cheaply: the body is over the cap without costing the test a real log.
+    const body = `{"jobSessionId":"77","log":[${' '.repeat(65 * MB)}]}`;
+    harness.emulator.enqueueFaults('log', [
+      { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body },
+    ]);
+
+    const { result } = await invokeMeasured(harness, '77');
+
+    expect(result).toMatchObject({ sessionId: '77', outcome: 'failed', delivered: ['slack', 'teams'] });
+    expect(harness.emulator.requestsTo('log')).toHaveLength(1);
+    const slack = harness.sink.postsTo('slack')[0]?.body ?? '';
+    expect(slack).toContain('the log is larger than 64 MB; summary from the session only');
+    expect(slack).toContain('Nightly-Azure-VMs failed');
+  });
 });

@@ -278,6 +278,17 @@ describe('exactly-once delivery in memory (no IDEMPOTENCY_TABLE)', () => {
     expect(harness.sink.postsTo('slack')).toHaveLength(1);
     expect(harness.sink.postsTo('teams')).toHaveLength(1);
   });
+
+  it('treats 38, 038, 0038 and the number 38 as one session: one post, one log path', async () => {
+    harness = await startHarness();
+
+    for (const sessionId of ['38', '038', '0038', 38]) await harness.invoke({ sessionId });
+
+    expect(harness.sink.postsTo('slack')).toHaveLength(1);
+    expect(new Set(harness.emulator.requestsTo('log').map((r) => r.path))).toEqual(
+      new Set(['/api/v1/jobSessions/38/log']),
+    );
+  });
 });
 
 describe('withIdempotency', () => {

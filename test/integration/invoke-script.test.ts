@@ -14,7 +14,7 @@ describe('npm run invoke', () => {
       env: { PATH: process.env.PATH ?? '' },
     });
 
-    expect(stdout).toContain('appliance: emulator, destinations: local sink');
+    expect(stdout).toContain('appliance: emulator, destinations: slack local sink, teams local sink');
     expect(stdout).toContain('"batchItemFailures": []');
     expect(stdout).toContain('slack received');
     expect(stdout).toContain('DAILY-TW-VM2 SUCCEEDED — SESSION 38');

@@ -337,7 +337,7 @@ describe('scheduled watcher', () => {
       await h.run();
       const idle = h.emulator.requests.map((r) => r.route);
 
-      expect(counts(first)).toEqual({ token: 1, sessions: 1, log: 5 });
+      expect(counts(first)).toEqual({ token: 1, sessions: 1, log: 5, objects: 5 });
       expect(idle).toEqual(['sessions']);
     });
   });

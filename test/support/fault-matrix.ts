@@ -143,6 +143,31 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     logs: ['notification sent'],
   },
   {
+    name: 'appliance log nested 5 million levels deep (10 MB)',
+    arrange: (h) =>
+      h.emulator.enqueueFaults('log', [
+        {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: `{"log":[${'['.repeat(5_000_000)}${']'.repeat(5_000_000)}]}`,
+        },
+      ]),
+    posted: { slack: 1, teams: 1 },
+    requests: { log: 1 },
+    result: { outcome: 'unreadable', problem: { failure: 'invalid-response' } },
+    says: /not a valid session log/,
+    logs: ['notification sent'],
+  },
+  {
+    name: 'appliance 404 names the requested path',
+    arrange: (h) => h.emulator.enqueueFaults('log', [{ status: 404 }]),
+    posted: { slack: 1, teams: 1 },
+    requests: { log: 1 },
+    result: { outcome: 'unreadable', problem: { failure: 'not-found' } },
+    says: /requested GET \/api\/v1\/jobSessions\/38\/log/,
+    logs: ['notification sent'],
+  },
+  {
     name: 'appliance token response without access_token (MFA)',
     arrange: (h) => h.emulator.enqueueFaults('token', [{ kind: 'mfa' }]),
     posted: { slack: 1, teams: 1 },
@@ -223,6 +248,26 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     logs: ['notification failed'],
   },
   {
+    name: 'Slack 404 echoing its webhook path',
+    arrange: (h) =>
+      h.sink.enqueue('slack', {
+        status: 404,
+        body: `no_service: no webhook at ${new URL(h.sink.urlFor('slack')).pathname}`,
+      }),
+    posted: { slack: 0, teams: 1 },
+    requests: { slack: 1 },
+    thrown: { name: 'NotifierError', code: 'DELIVERY_REJECTED', retryable: false, message: /slack .*no_service/ },
+    logs: ['notification failed'],
+  },
+  {
+    name: 'Teams 400 quoting its whole URL',
+    arrange: (h) => h.sink.enqueue('teams', { status: 400, body: `Bad request to ${h.sink.urlFor('teams')}` }),
+    posted: { slack: 1, teams: 0 },
+    requests: { teams: 1 },
+    thrown: { name: 'NotifierError', code: 'DELIVERY_REJECTED', retryable: false, message: /teams .*400/ },
+    logs: ['notification failed'],
+  },
+  {
     name: 'Slack 410 (channel archived)',
     arrange: (h) => h.sink.enqueue('slack', { status: 410, body: 'channel_is_archived' }),
     posted: { slack: 0, teams: 1 },
@@ -264,6 +309,8 @@ export function secretsOf(h: Harness): string[] {
     const url = h.sink.urlFor(name);
     secrets.add(url);
     secrets.add(new URL(url).pathname);
+    // Each secret-looking part on its own: a service may echo just the token segment.
+    for (const part of new URL(url).pathname.split('/')) if (part.length >= 8) secrets.add(part);
   }
   secrets.add('T0SECRET/B0SECRET');
   for (const request of h.emulator.requests) {

@@ -7,6 +7,7 @@ import {
 } from '../../src/dev/appliance-emulator.ts';
 import { startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { Metrics } from '../../src/metrics.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import type { SecretReader } from '../../src/secrets.ts';
 import { createHandler } from '../../src/triggers/router.ts';
@@ -35,7 +36,7 @@ type EnvOverrides = Record<string, string | undefined>;
 export async function startHarness(
   envOrFactory: EnvOverrides | ((sink: WebhookSink) => EnvOverrides) = {},
   emulatorOptions: ApplianceEmulatorOptions = {},
-  overrides: { secrets?: SecretReader } = {},
+  overrides: { secrets?: SecretReader; metrics?: Metrics } = {},
 ): Promise<Harness> {
   const emulator = await startApplianceEmulator({
     users: [{ username: USERNAME, password: PASSWORD }],

@@ -295,6 +295,16 @@ describe('loadConfig, HTTP trigger signing secret', () => {
     expect(error.message).not.toContain('short-secret');
   });
 
+  it.each([
+    ['16 spaces', ' '.repeat(16)],
+    ['one repeated character', 'a'.repeat(32)],
+    ['fewer than 8 distinct characters', 'abcabcabcabcabcabc'],
+  ])('refuses a blank or low-entropy secret (%s), saying how to make one', (_name, secret) => {
+    const error = configError({ ...base, WEBHOOK_SIGNING_SECRET: secret });
+    expect(error.message).toContain('WEBHOOK_SIGNING_SECRET');
+    expect(error.message).toContain('openssl rand -hex 32');
+  });
+
   it('refuses both a value and an ARN', () => {
     expect(
       configError({ ...base, WEBHOOK_SIGNING_SECRET: 'sixteen-chars-ok', WEBHOOK_SIGNING_SECRET_ARN: ARN }).message,

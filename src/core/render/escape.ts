@@ -39,13 +39,21 @@ function defuseLinksAndMentions(text: string): string {
     .replace(WWW, (www) => `${www.slice(0, 3)}${ZERO_WIDTH_SPACE}.`);
 }
 
+// mrkdwn's emphasis, strike and code markers; Slack documents no escape for them.
+const SLACK_MARKERS = /[*_~`]/g;
+
 /**
  * Escapes untrusted text for Slack mrkdwn: `& < >` as entities (so no `<!channel>`, `<@U…>` or `<url|label>` survives),
- * bare `@here`-style mentions and auto-linked URLs broken with invisible characters, control characters as spaces.
+ * `* _ ~ \`` fenced by word joiners (a marker touching an invisible joiner opens or closes nothing, and copied text keeps
+ * every visible character), bare `@here`-style mentions and auto-linked URLs broken, control characters as spaces.
  */
 export function escapeSlackText(text: string): string {
   return defuseLinksAndMentions(
-    replaceControlChars(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;'),
+    replaceControlChars(text)
+      .replaceAll('&', '&amp;')
+      .replaceAll('<', '&lt;')
+      .replaceAll('>', '&gt;')
+      .replace(SLACK_MARKERS, `${WORD_JOINER}$&${WORD_JOINER}`),
   );
 }
 
@@ -74,7 +82,8 @@ export function escapeTeamsText(text: string): string {
       /\d/.test(start) ? `${space}${start}\\` : `${space}\\${start}`,
     )
     .replaceAll('<', `<${ZERO_WIDTH_SPACE}`)
-    .replaceAll('{{', `{${ZERO_WIDTH_SPACE}{`);
+    // Every brace followed by another, so "{{{" cannot leave a live "{{" behind the first break.
+    .replace(/\{(?=\{)/g, `{${ZERO_WIDTH_SPACE}`);
   return defuseLinksAndMentions(escaped);
 }
 

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 import { headlineOf, outcomeOf, sessionTimes, severityOf } from '../context.ts';
+import { describeObjects } from '../objects.ts';
 import type { Notification } from '../summary.ts';
 import { OutcomeSchema, ReportedFailureSchema } from '../vocabulary.ts';
+import { describeProgress } from './facts.ts';
 
 const severity = z.enum(['failed', 'warning', 'unknown', 'canceled', 'running', 'success']);
 const nullableString = z.nullable(z.string());
@@ -54,6 +56,30 @@ export const GenericWebhookSchema = z.object({
     }),
   ),
   source: z.object({ appliance: z.string(), notifier: z.literal('job-session-notifier') }),
+  // Additive (schema version 1 still): present when the product reports them.
+  resultMessage: z.optional(z.string()),
+  objects: z.optional(
+    z.object({
+      noun: z.string(),
+      total: z.number(),
+      failed: z.number(),
+      warning: z.number(),
+      failedNames: z.array(z.string()),
+      warningNames: z.array(z.string()),
+      text: z.string(),
+    }),
+  ),
+  progress: z.optional(
+    z.object({
+      processedBytes: z.nullable(z.number()),
+      readBytes: z.nullable(z.number()),
+      transferredBytes: z.nullable(z.number()),
+      processingRate: nullableString,
+      bottleneck: nullableString,
+      text: z.string(),
+    }),
+  ),
+  note: z.optional(z.string()),
 });
 export type GenericWebhookBody = z.infer<typeof GenericWebhookSchema>;
 
@@ -98,5 +124,45 @@ export function renderGeneric(notification: Notification, appliance: string): Ge
     problems: (summary?.problems ?? []).map(({ severity, status, message, at }) => ({ severity, status, message, at })),
     readError: problem ? { failure: problem.failure, statusCode: problem.statusCode, detail: problem.detail } : null,
     source: { appliance, notifier: 'job-session-notifier' },
+    ...sessionExtras(notification),
+  };
+}
+
+/** The additive fields: result message, per-object results, progress and the product note, when present. */
+function sessionExtras(notification: Notification): Partial<GenericWebhookBody> {
+  const session = notification.session;
+  if (!session) return {};
+  const objects = session.objects;
+  const objectsText = describeObjects(objects, 2_000);
+  const progress = session.progress;
+  const progressText = describeProgress(progress);
+  return {
+    ...(session.resultMessage ? { resultMessage: session.resultMessage } : {}),
+    ...(objects && objectsText
+      ? {
+          objects: {
+            noun: objects.noun,
+            total: objects.total,
+            failed: objects.failedCount,
+            warning: objects.warningCount,
+            failedNames: [...objects.failed],
+            warningNames: [...objects.warnings],
+            text: objectsText,
+          },
+        }
+      : {}),
+    ...(progress && progressText
+      ? {
+          progress: {
+            processedBytes: progress.processedSize ?? null,
+            readBytes: progress.readSize ?? null,
+            transferredBytes: progress.transferredSize ?? null,
+            processingRate: progress.processingRate ?? null,
+            bottleneck: progress.bottleneck ?? null,
+            text: progressText,
+          },
+        }
+      : {}),
+    ...(session.note ? { note: session.note } : {}),
   };
 }

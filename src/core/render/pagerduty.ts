@@ -3,6 +3,7 @@ import { describeSteps } from '../summarize.ts';
 import type { Notification } from '../summary.ts';
 import { formatDuration } from '../time.ts';
 import { truncate } from './escape.ts';
+import { sessionFacts } from './facts.ts';
 
 /**
  * A PagerDuty Events API v2 event. `payload` only on trigger.
@@ -39,6 +40,7 @@ export interface PagerDutyOptions {
 export const PAGERDUTY_LIMITS = { summary: 1_024, dedupKey: 255 } as const;
 
 const DETAILS_PER_GROUP = 5;
+const FACT_KEYS = { Result: 'result_message', Objects: 'objects', Progress: 'progress', Note: 'note' } as const;
 const DETAIL_MESSAGE_CHARS = 500;
 
 /**
@@ -47,7 +49,7 @@ const DETAIL_MESSAGE_CHARS = 500;
  * @example dedupKey(n, "backup.example.com") // "backup.example.com/policy/Nightly-Azure-VMs"
  */
 export function dedupKey(notification: Notification, source: string): string {
-  const policy = notification.session?.policyName;
+  const policy = notification.session?.policyNameFrom === 'event' ? null : notification.session?.policyName;
   const sessionId = notification.kind === 'summary' ? notification.summary.sessionId : notification.problem.sessionId;
   return truncate(policy ? `${source}/policy/${policy}` : `${source}/session/${sessionId}`, PAGERDUTY_LIMITS.dedupKey);
 }
@@ -65,6 +67,9 @@ export function pagerDutyEvent(
   const key = dedupKey(notification, options.source);
   if (severity === 'success') {
     if (!notification.session?.policyName) return { skipped: 'a success with no policy name resolves nothing' };
+    if (notification.session.policyNameFrom === 'event') {
+      return { skipped: 'a success whose policy only the event names resolves nothing' };
+    }
     return { event: { routing_key: options.routingKey, event_action: 'resolve', dedup_key: key } };
   }
   const level =
@@ -138,5 +143,6 @@ function details(
     warning_steps: summary.warningCount,
     first_failures: messages('failed'),
     first_warnings: messages('warning'),
+    ...Object.fromEntries(sessionFacts(notification, 1_000).map((f) => [FACT_KEYS[f.label], f.text])),
   };
 }

@@ -4,25 +4,29 @@ import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Summary } from '../summary.ts';
 import { formatDuration, formatUtcTime } from '../time.ts';
 import { escapeSlackText, escapeToFit, sanitizeSlackPlainText, truncate } from './escape.ts';
+import { sessionFacts } from './facts.ts';
 
-/** A Slack text object; mrkdwn text must already be escaped. */
-export interface SlackText {
-  readonly type: 'plain_text' | 'mrkdwn';
+/** A Slack plain-text object (headers and buttons take only these). */
+export interface SlackPlainText {
+  readonly type: 'plain_text';
   readonly text: string;
   readonly emoji?: boolean;
 }
 
+/** A Slack text object; mrkdwn text must already be escaped. */
+export type SlackText = SlackPlainText | { readonly type: 'mrkdwn'; readonly text: string };
+
 /** A link button (Block Kit `button` with a `url`): opens the session in the appliance console. */
 export interface SlackLinkButton {
   readonly type: 'button';
-  readonly text: SlackText;
+  readonly text: SlackPlainText;
   readonly url: string;
   readonly action_id: string;
 }
 
 /** The Block Kit blocks this renderer emits (a subset of Slack's). */
 export type SlackBlock =
-  | { readonly type: 'header'; readonly text: SlackText }
+  | { readonly type: 'header'; readonly text: SlackPlainText }
   | { readonly type: 'section'; readonly text: SlackText }
   | { readonly type: 'section'; readonly fields: readonly SlackText[] }
   | { readonly type: 'context'; readonly elements: readonly SlackText[] }
@@ -152,6 +156,8 @@ function renderSummary(notification: Notification, summary: Summary, mention: st
   base.push({ type: 'section', fields });
   const times = timesLine(notification);
   if (times) base.push(times);
+  const facts = sessionFacts(notification, 1_000).map((f) => `*${f.label}*: ${fitSlack(f.text, 1_000)}`);
+  if (facts.length > 0) base.push({ type: 'section', text: mrkdwn(facts.join('\n')) });
   const link = linkButton(context);
   const text = fallback(summary, headline, mention);
   for (const detail of DETAIL_LEVELS) {

@@ -4,6 +4,7 @@ import { describeSteps } from '../summarize.ts';
 import type { Notification, ProblemReport, ProblemStep, SessionContext, Severity, Summary } from '../summary.ts';
 import { formatDuration, formatUtcTime } from '../time.ts';
 import { escapeTeamsText, escapeToFit } from './escape.ts';
+import { sessionFacts } from './facts.ts';
 
 /** The Adaptive Card elements this renderer emits (a subset of the 1.4 schema). */
 export type CardElement =
@@ -203,6 +204,14 @@ function summaryBody(
   // The mention is trusted config (validated by the config), inserted outside every escaped text.
   if (mention) body.push({ type: 'TextBlock', text: `🔔 ${atText(mention)} please take a look.`, wrap: true });
   body.push({ type: 'FactSet', facts }, ...timeBlocks(notification));
+  for (const fact of sessionFacts(notification, 1_000)) {
+    body.push({
+      type: 'TextBlock',
+      text: `**${fact.label}**: ${fitTeams(fact.text, 1_000)}`,
+      wrap: true,
+      spacing: 'Small',
+    });
+  }
   const groups = [
     { severity: 'failed', title: 'Failed steps', noun: 'failed', total: summary.failedCount },
     { severity: 'warning', title: 'Warnings', noun: 'warning', total: summary.warningCount },

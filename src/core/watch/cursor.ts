@@ -45,14 +45,21 @@ export interface WatchPlan {
 }
 
 /**
- * Plans a run. `FromUtc` is assumed to filter on start time, so the window reaches back to the oldest open session and
+ * Plans a run. Unless the product filters on end time, `FromUtc` is assumed to filter on start time, so the window reaches back to the oldest open session and
  * by the overlap before the cursor; a first run starts at now − backfill and looks back by the longest expected run,
  * so a session that started before the window and ends inside it is still found.
  */
-export function planWatch(stored: WatchCursor | undefined, nowMs: number, windows: WatchWindows): WatchPlan {
+export function planWatch(
+  stored: WatchCursor | undefined,
+  nowMs: number,
+  windows: WatchWindows,
+  filtersOnEndTime = false,
+): WatchPlan {
   if (stored === undefined) {
     const atMs = nowMs - windows.backfillMs;
-    return { fromMs: atMs - windows.longestRunMs, cursor: { atMs, idsAt: [], open: [] }, firstRun: true };
+    // A list filtered on end time finds a long run that ended inside the window without looking back for it.
+    const fromMs = filtersOnEndTime ? atMs : atMs - windows.longestRunMs;
+    return { fromMs, cursor: { atMs, idsAt: [], open: [] }, firstRun: true };
   }
   const oldestOpen = Math.min(...stored.open.map((s) => s.startMs));
   return { fromMs: Math.min(stored.atMs - windows.overlapMs, oldestOpen), cursor: stored, firstRun: false };

@@ -150,6 +150,38 @@ describe('createLogStreamParser', () => {
     });
   });
 
+  describe('with a nesting bomb or an oversized entry (bounded memory)', () => {
+    const inChunks = (text: string) => splitAt(Buffer.from(text), [1, 65_536, 1_000_000, 5_000_000]);
+
+    it.each([
+      ['an entry of 5 million nested arrays', `{"log":[${'['.repeat(5_000_000)}${']'.repeat(5_000_000)}]}`],
+      ['an unclosed bomb (cut short)', `{"log":[${'['.repeat(5_000_000)}`],
+      ['a nested field inside an entry', `{"log":[{"status":"Error","x":${'{"a":'.repeat(200)}1${'}'.repeat(200)}}]}`],
+      ['a bomb in a field beside the log', `{"jobSessionId":${'['.repeat(500_000)}${']'.repeat(500_000)},"log":[]}`],
+    ])('rejects %s as nested too deeply, without building it', (_name, body) => {
+      const error = errorOf(inChunks(body));
+      expect(error).toBeInstanceOf(LogShapeError);
+      expect((error as Error).message).toMatch(/nested more than 64 levels deep/);
+    });
+
+    it('still reads entries nested a few levels, as appliances send them', () => {
+      const entry = { status: 'Error', details: { a: { b: { c: [[{ d: 1 }]] } } } };
+      expect(parseChunks(inChunks(JSON.stringify({ log: [entry] }))).items).toEqual([entry]);
+    });
+
+    it('rejects a single entry larger than 8 MB instead of holding it', () => {
+      const body = `{"log":[{"status":"Error","message":"${'x'.repeat(9 * 1024 * 1024)}"}]}`;
+      const error = errorOf(
+        splitAt(
+          Buffer.from(body),
+          Array.from({ length: 150 }, (_, i) => i * 65_536),
+        ),
+      );
+      expect(error).toBeInstanceOf(LogShapeError);
+      expect((error as Error).message).toMatch(/log entry is larger than 8 MB/);
+    });
+  });
+
   describe('compared with JSON.parse and SessionLogSchema (property)', () => {
     const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('\\', '"', '}', ']', '\u2028'));
     const nullishText = fc.option(text, { nil: null });

@@ -49,6 +49,7 @@ describe('sessionContextFrom', () => {
 
     expect(session).toEqual({
       policyName: 'Nightly-Azure-VMs',
+      policyNameFrom: 'appliance',
       type: 'Policy Backup',
       status: 'Error',
       startedAt: '2024-03-12T01:00:04Z',
@@ -59,13 +60,20 @@ describe('sessionContextFrom', () => {
     });
   });
 
-  it("prefers the event's policy name", () => {
+  it("keeps the appliance's policy name when the event names another policy", () => {
     const session = sessionContextFrom(
-      '1',
-      { status: 'Success', backupJobInfo: { policyName: 'A' } },
-      { policyName: 'B' },
+      '38',
+      { status: 'Success', backupJobInfo: { policyName: 'Daily-SQL' } },
+      { policyName: 'Nightly-Azure-VMs' },
     );
-    expect(session.policyName).toBe('B');
+    expect(session.policyName).toBe('Daily-SQL');
+    expect(session.policyNameFrom).toBe('appliance');
+  });
+
+  it("falls back to the event's policy name, marked as the event's word, when the appliance cannot say", () => {
+    const session = sessionContextFrom('38', undefined, { policyName: 'Nightly-Azure-VMs' });
+    expect(session.policyName).toBe('Nightly-Azure-VMs');
+    expect(session.policyNameFrom).toBe('event');
   });
 
   it('knows nothing, and says it could not ask, when the session call failed', () => {

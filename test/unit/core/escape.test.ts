@@ -54,6 +54,19 @@ describe('escapeSlackText', () => {
   it('replaces control characters (newlines too) by spaces', () => {
     expect(escapeSlackText('a\nb\tc\u0000d\u202Ee')).toBe('a b c d e');
   });
+
+  describe('with text that mrkdwn would format (*bold*, _it_, ~strike~, `code`)', () => {
+    const text = 'copy *bold* and _it_ or ~strike~ with `code` and ```block``` from C:\\tmp\\a_b*c';
+    const escaped = escapeSlackText(text);
+
+    it('fences every formatting character with word joiners, so no marker touches visible text', () => {
+      expect(escaped).not.toMatch(/[^\u2060][*_~`]|[*_~`][^\u2060]/);
+    });
+
+    it("leaves the reader's text unchanged apart from the invisible joiners", () => {
+      expect(visible(escaped)).toBe(text);
+    });
+  });
 });
 
 describe('sanitizeSlackPlainText', () => {
@@ -103,6 +116,16 @@ describe('escapeTeamsText', () => {
 
   it('breaks {{DATE()}} functions so the card does not rewrite them', () => {
     expect(escapeTeamsText('{{DATE(2020-02-05T10:43:57Z)}}')).not.toContain('{{');
+  });
+
+  it.each([
+    '{{{DATE(2099-01-01T00:00:00Z, SHORT)}}',
+    '{{{{TIME(2099-01-01T00:00:00Z)}}',
+    '{ {{DATE(2099-01-01T00:00:00Z)}}',
+  ])('breaks every {{ in %s, whatever precedes it', (text) => {
+    const escaped = escapeTeamsText(text);
+    expect(escaped).not.toContain('{{');
+    expect(visible(escaped)).toBe(text);
   });
 
   it('breaks bare URLs and @ mentions but keeps them readable', () => {

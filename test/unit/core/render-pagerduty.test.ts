@@ -89,6 +89,23 @@ describe('pagerDutyEvent', () => {
     });
   });
 
+  describe("when only the event names the policy (the appliance's session call failed)", () => {
+    const eventNamed = session({ status: 'Success', policyNameFrom: 'event' });
+
+    it("sends no resolve on the event's word", () => {
+      expect(pagerDutyEvent(notification(['Success'], eventNamed), OPTIONS)).toEqual({
+        skipped: 'a success whose policy only the event names resolves nothing',
+      });
+    });
+
+    it("keys a failure by session, so it cannot join that policy's incident", () => {
+      const failed = notification(['Error'], { ...eventNamed, status: 'Error' });
+      expect(pagerDutyEvent(failed, OPTIONS)).toMatchObject({
+        event: { event_action: 'trigger', dedup_key: 'backup.example.com/session/77' },
+      });
+    });
+  });
+
   it('triggers a warning-severity event for warnings only with notifyOn "problems"', () => {
     const warning = notification(['Warning'], session({ status: 'Warning' }));
     expect(pagerDutyEvent(warning, OPTIONS)).toEqual({

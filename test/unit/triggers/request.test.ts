@@ -17,6 +17,17 @@ describe('sessionRequestFrom', () => {
       expect(sessionRequestFrom({ sessionId: id }, 'direct').sessionId).toBe(id.toLowerCase());
     });
 
+    it.each([['038'], ['0038'], ['000000000000000038']])(
+      'drops the leading zeros of %s, so one session has one key',
+      (id) => {
+        expect(sessionRequestFrom({ sessionId: id }, 'direct').sessionId).toBe('38');
+      },
+    );
+
+    it('keeps a lone zero as "0"', () => {
+      expect(sessionRequestFrom({ sessionId: '000' }, 'direct').sessionId).toBe('0');
+    });
+
     it('keeps a policy name the event carries', () => {
       expect(sessionRequestFrom({ sessionId: '1', policyName: ' Nightly ' }, 'direct').policyName).toBe('Nightly');
     });
