@@ -45,7 +45,7 @@ const statements = (role = 'NotifierRole'): Statement[] =>
   (resource(role).Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
     (p) => p.PolicyDocument.Statement,
   );
-const ROLES = ['NotifierRole', 'WatcherRole'] as const;
+const ROLES = ['NotifierRole', 'WatcherRole', 'WatchWorkerRole'] as const;
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 
@@ -94,10 +94,14 @@ describe('the packaged deployment', () => {
         'TEAMS_WEBHOOK_SECRET_ARN',
         'WEBHOOK_SIGNING_SECRET_ARN',
       ]);
-      // The environment the template sets is one the notifier's own config accepts (a !Ref stands for a table name).
-      const resolved = Object.fromEntries(
-        Object.entries(env).map(([key, value]) => [key, typeof value === 'string' ? value : 'resolved-at-deploy']),
-      );
+      // The environment the template sets is one the notifier's own config accepts (a !Ref stands for a table name;
+      // an !If on HasAppliancesSecret takes its single-appliance branch, as the CI stage sets no appliancesSecretArn).
+      const resolve = (value: unknown): string => {
+        if (typeof value === 'string') return value;
+        const branches = (value as { 'Fn::If'?: unknown[] })['Fn::If'];
+        return branches?.[0] === 'HasAppliancesSecret' ? resolve(branches[2]) : 'resolved-at-deploy';
+      };
+      const resolved = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, resolve(value)]));
       expect(() => loadConfig(resolved)).not.toThrow();
       for (const [key, value] of Object.entries(env)) {
         // APPLIANCES_SECRET_ARN stays blank here: the CI stage deploys one appliance (both at once is refused).
@@ -122,7 +126,8 @@ describe('the packaged deployment', () => {
     it('passes backupProduct (default azure) and leaves the API version to the product when the parameter is blank', () => {
       const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, string> })
         .Variables;
-      expect(env.BACKUP_PRODUCT).toBe('azure');
+      // A fleet names each appliance's product in its entry, so the variable is blank then.
+      expect(env.BACKUP_PRODUCT).toEqual({ 'Fn::If': ['HasAppliancesSecret', '', 'azure'] });
       expect(env.BACKUP_API_VERSION).toBe('');
       expect(loadConfig({ ...env, IDEMPOTENCY_TABLE: 'table', BACKUP_PRODUCT: 'vbr' }).api).toMatchObject({
         product: 'vbr',
@@ -151,8 +156,8 @@ describe('the packaged deployment', () => {
       }
     });
 
-    it('lets the role manage VPC network interfaces only when the functions are in a VPC', () => {
-      const managed = resource('IamRoleLambdaExecution').Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
+    it.each(ROLES)('lets %s manage VPC network interfaces only when the functions are in a VPC', (role) => {
+      const managed = resource(role).Properties.ManagedPolicyArns as { 'Fn::If': unknown[] };
       expect(managed['Fn::If'][0]).toBe('HasVpc');
       expect(JSON.stringify(managed['Fn::If'][1])).toContain(
         ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
@@ -169,7 +174,7 @@ describe('the packaged deployment', () => {
         ofType('AWS::IAM::Role')
           .map(([id]) => id)
           .sort(),
-      ).toEqual([...ROLES]);
+      ).toEqual([...ROLES].sort());
       for (const role of ROLES) {
         expect(JSON.stringify(resource(role).Properties.AssumeRolePolicyDocument)).toContain('lambda.amazonaws.com');
       }
@@ -212,7 +217,9 @@ describe('the packaged deployment', () => {
       const touches = (role: string, what: string) => JSON.stringify(statements(role)).includes(what);
       // The watcher's only queue action: the fleet's fan-out, send only, onto the watch queue.
       const watcherSqs = statements('WatcherRole').filter((st) => asList(st.Action).some((a) => a.startsWith('sqs:')));
-      expect(watcherSqs).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('WatchQueue') })]);
+      expect(watcherSqs).toEqual([
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('WatchQueue') }),
+      ]);
       expect(touches('NotifierRole', 'WatcherStateTable')).toBe(false);
     });
 
