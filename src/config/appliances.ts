@@ -148,3 +148,14 @@ function credentialsOf(entry: Entry): CredentialsRef {
   if (entry.password === undefined) throw new Error('password is missing (username is set)');
   return { kind: 'password', username: entry.username, password: entry.password };
 }
+
+/** The fleet from APPLIANCES / APPLIANCES_SECRET_ARN, or the single appliance of the BACKUP_API_* variables. */
+export function appliancesRef(
+  e: { readonly APPLIANCES?: string | undefined; readonly APPLIANCES_SECRET_ARN?: string | undefined },
+  single: ApplianceConfig | undefined,
+): AppliancesRef {
+  if (e.APPLIANCES_SECRET_ARN) return { kind: 'secret', arn: e.APPLIANCES_SECRET_ARN };
+  if (e.APPLIANCES) return { kind: 'list', appliances: parseAppliances(e.APPLIANCES, 'APPLIANCES') };
+  if (single === undefined) throw new ConfigError('no appliance configured');
+  return { kind: 'list', appliances: [Object.freeze(single)] };
+}

@@ -4,7 +4,7 @@ import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
 import { isStrongSigningSecret, SIGNING_SECRET_RULE } from '../triggers/signature.ts';
-import { type AppliancesRef, DEFAULT_APPLIANCE, parseAppliances } from './appliances.ts';
+import { type AppliancesRef, appliancesRef, DEFAULT_APPLIANCE } from './appliances.ts';
 import {
   arn,
   type Env,
@@ -17,7 +17,7 @@ import {
   parseEnv,
   rejectUnknownVariables,
 } from './env.ts';
-import { parseRoutes, type RoutesRef } from './routes.ts';
+import { type RoutesRef, routesRef } from './routes.ts';
 import { applianceBaseUrl, configuredUrlProblems } from './urls.ts';
 
 /** Where a secret value comes from: the environment (local runs) or AWS Secrets Manager (deployed). */
@@ -171,10 +171,13 @@ export function loadConfig(env: Env = process.env): Config {
   const urlProblems = configuredUrlProblems(e);
   if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
   const api = apiFrom(e, env);
-  const routes = routesFrom(e);
+  const routes = routesRef(e);
   return Object.freeze({
     api,
-    appliances: appliancesFrom(e, api),
+    appliances: appliancesRef(
+      e,
+      api && { name: DEFAULT_APPLIANCE, ...api, sessionUrlTemplate: e.SESSION_URL_TEMPLATE },
+    ),
     routes,
     ...destinationsFrom(e, routes !== undefined),
     alerting: alertingFrom(e),
@@ -220,22 +223,6 @@ function apiFrom(e: ParsedEnv, env: Env): ApiConfig | undefined {
     insecureTls: e.BACKUP_API_INSECURE_TLS,
     allowHttp: e.BACKUP_API_ALLOW_HTTP,
   });
-}
-
-function appliancesFrom(e: ParsedEnv, api: ApiConfig | undefined): AppliancesRef {
-  if (e.APPLIANCES_SECRET_ARN) return { kind: 'secret', arn: e.APPLIANCES_SECRET_ARN };
-  if (e.APPLIANCES) return { kind: 'list', appliances: parseAppliances(e.APPLIANCES, 'APPLIANCES') };
-  if (api === undefined) throw new ConfigError('no appliance configured');
-  const single = { name: DEFAULT_APPLIANCE, ...api, sessionUrlTemplate: e.SESSION_URL_TEMPLATE };
-  return { kind: 'list', appliances: [Object.freeze(single)] };
-}
-
-function routesFrom(e: ParsedEnv): RoutesRef | undefined {
-  if (e.ROUTES && e.ROUTES_SECRET_ARN) {
-    throw new ConfigError('contradictory configuration: set only one of ROUTES, ROUTES_SECRET_ARN');
-  }
-  if (e.ROUTES_SECRET_ARN) return { kind: 'secret', arn: e.ROUTES_SECRET_ARN };
-  return e.ROUTES ? { kind: 'list', rules: parseRoutes(e.ROUTES, 'ROUTES') } : undefined;
 }
 
 /** BACKUP_API_VERSION checked against the product's form (a path segment for Azure, a header revision otherwise). */

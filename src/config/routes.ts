@@ -128,3 +128,15 @@ function ruleFrom(rule: Rule, index: number): RouteRule {
     continue: rule.continue,
   });
 }
+
+/** The routing rules from ROUTES or ROUTES_SECRET_ARN (both at once is refused); undefined when neither is set. */
+export function routesRef(e: {
+  readonly ROUTES?: string | undefined;
+  readonly ROUTES_SECRET_ARN?: string | undefined;
+}): RoutesRef | undefined {
+  if (e.ROUTES && e.ROUTES_SECRET_ARN) {
+    throw new ConfigError('contradictory configuration: set only one of ROUTES, ROUTES_SECRET_ARN');
+  }
+  if (e.ROUTES_SECRET_ARN) return { kind: 'secret', arn: e.ROUTES_SECRET_ARN };
+  return e.ROUTES ? { kind: 'list', rules: parseRoutes(e.ROUTES, 'ROUTES') } : undefined;
+}
