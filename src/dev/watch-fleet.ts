@@ -86,7 +86,14 @@ export async function runLocalFleetWatch(options: LocalFleetOptions): Promise<nu
     console.log(options.json ? JSON.stringify(post.json, null, 2) : showPost(post));
   };
   const sink = needsSink(plan) ? await startWebhookSink({ onPost: show }) : undefined;
-  const fleet = appliances.map(({ name, product, url }) => ({ name, product, url, ...USER }));
+  // Backup for AWS names its sessions from revision 1.2-rev0 on; the default 1.0-rev0 would show "Unknown job".
+  const fleet = appliances.map(({ name, product, url }) => ({
+    name,
+    product,
+    url,
+    ...(product === 'aws' ? { version: '1.2-rev0' } : {}),
+    ...USER,
+  }));
   const env = localEnv(plan, {
     ...(sink ? { sinkUrlFor: (name: string) => sink.urlFor(name) } : {}),
     extra: { APPLIANCES: JSON.stringify(fleet) },
