@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApplianceEmulator, startApplianceEmulator } from '../../src/dev/appliance-emulator.ts';
+import { startVendorEmulator } from '../../src/dev/emulators/vendor.ts';
 import { createLocalWatchQueue, type LocalWatchQueue } from '../../src/dev/local-queue.ts';
 import { watchSample } from '../../src/dev/watch-samples.ts';
 import { type RecordedPost, startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
@@ -210,6 +211,55 @@ describe('the watcher over a fleet', () => {
       const rest = digests(f, 'slack');
       expect(rest).toHaveLength(1);
       expect(JSON.stringify(rest[0]?.json)).toContain('2 sessions');
+    });
+  });
+
+  describe('with appliances of different products', () => {
+    it('watches each through its own dialect and posts every session once', async () => {
+      const now = Date.now();
+      const [azure, vbr, aws, sink] = await Promise.all([
+        startApplianceEmulator({
+          users: [USER],
+          sessions: [
+            watchSample({ id: '77', policyName: 'Azure-VMs', startMs: now - 30 * MINUTE, stopMs: now - 20 * MINUTE }),
+          ],
+        }),
+        startVendorEmulator({ product: 'vbr', users: [USER], samples: [] }),
+        startVendorEmulator({ product: 'aws', users: [USER], samples: [] }),
+        startWebhookSink(),
+      ]);
+      open.push(async () => {
+        await Promise.all([azure.close(), vbr.close(), aws.close(), sink.close()]);
+      });
+      const step = [{ status: 'failed', text: 'Processing failed' }] as const;
+      const spec = (id: string, name: string) =>
+        ({ id, name, outcome: 'failed', startMs: now - 30 * MINUTE, endMs: now - 20 * MINUTE, steps: step }) as const;
+      vbr.addSession(spec('7d0e5a01-0000-4000-8000-000000000001', 'VBR-Job'));
+      aws.addSession(spec('7d0e5a02-0000-4000-8000-000000000002', 'AWS-Policy'));
+      const env = {
+        APPLIANCES: JSON.stringify([
+          { name: 'azure-a', url: azure.url, ...USER },
+          { name: 'vbr-b', product: 'vbr', url: vbr.url, ...USER },
+          { name: 'aws-c', product: 'aws', version: '1.2-rev0', url: aws.url, ...USER },
+        ]),
+        SLACK_WEBHOOK_URL: sink.urlFor('slack'),
+        MISSED_RUN_AFTER: '0s',
+      };
+      const runtime = createWatcherRuntime(env, {
+        logger: createLogger({ logLevel: 'SILENT' }),
+        state: createMemoryStateStores(),
+        slackIntervalMs: 0,
+        stopBeforeEndMs: 500,
+      });
+      const handler = createWatcherHandler(() => runtime);
+
+      await handler(SCHEDULED, lambdaContext(10_000, 'mixed-1'));
+      await handler(SCHEDULED, lambdaContext(10_000, 'mixed-2'));
+
+      const texts = sink.postsTo('slack').map((p) => JSON.stringify(p.json));
+      expect(texts).toHaveLength(3);
+      for (const name of ['Azure-VMs', 'VBR-Job', 'AWS-Policy']) expect(texts.some((t) => t.includes(name))).toBe(true);
+      expect(vbr.requestsTo('token')[0]?.headers['x-api-version']).toBe('1.2-rev1');
     });
   });
 });
