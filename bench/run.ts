@@ -14,6 +14,11 @@ import { startServers } from './servers.ts';
 import { round } from './stats.ts';
 import { measureWatcherLag } from './watcher-lag.ts';
 
+if (process.argv.includes('--fleet')) {
+  // The fleet benchmark (bench/fleet.ts) is a run of its own, with its own flags (--smoke).
+  await import('./fleet.ts');
+  process.exit();
+}
 const parsed = parseBenchArgs(process.argv.slice(2));
 if ('exit' in parsed) {
   (parsed.exit === 0 ? console.log : console.error)(parsed.text);

@@ -3,7 +3,7 @@ import { runClassOf } from './core/history/record.ts';
 import type { JobSession } from './core/job-session.ts';
 import type { ObjectResults } from './core/objects.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
-import type { Notification, ProblemReport, SessionContext } from './core/summary.ts';
+import type { ApplianceRef, Notification, ProblemReport, SessionContext } from './core/summary.ts';
 import { utcSecond } from './core/time.ts';
 import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
@@ -19,17 +19,19 @@ export type { Outcome } from './core/vocabulary.ts';
 export interface NotifyDeps {
   readonly source: SessionLogSource;
   readonly destinations: readonly Destination[];
+  /** The session's appliance, named in the message, its delivery keys and its routing; absent for a lone appliance. */
+  readonly appliance?: ApplianceRef;
+  /** Chooses the destinations per message (ROUTES); without it every message goes to `destinations`. */
+  readonly destinationsFor?: (notification: Notification) => Promise<readonly Destination[]>;
   /** SESSION_URL_TEMPLATE, e.g. "https://appliance/#/sessions/{sessionId}": adds a link to every message. */
   readonly sessionUrlTemplate?: string | undefined;
   /** How long the session call may still run once the log is read; default SESSION_GRACE_MS. */
   readonly sessionGraceMs?: number;
   /** The policies' memory (streaks, baselines, Slack threads); without it messages say nothing from history. */
   readonly history?: HistoryRecorder | undefined;
-  /** The appliance's name in the history key. */
-  readonly applianceName?: string | undefined;
 }
 
-/** The appliance name a history is kept under until appliances are named. */
+/** The appliance name a history is kept under when the deployment serves one appliance. */
 export const DEFAULT_APPLIANCE = 'default';
 
 export interface NotifyOptions {
@@ -63,15 +65,14 @@ export async function notifySession(
   options: NotifyOptions = {},
 ): Promise<NotifyResult> {
   const notification = await remember(deps, await readNotification(deps, request, deadline, options.session), deadline);
-  const results = await Promise.allSettled(
-    deps.destinations.map((destination) => destination.post(notification, deadline)),
-  );
+  const destinations = deps.destinationsFor ? await deps.destinationsFor(notification) : deps.destinations;
+  const results = await Promise.allSettled(destinations.map((destination) => destination.post(notification, deadline)));
   // The memory is written while the destinations post; the invocation ends only once it is saved.
   await deps.history?.flush();
 
   const delivered: string[] = [];
   const skipped: { destination: string; reason: string }[] = [];
-  deps.destinations.forEach((destination, i) => {
+  destinations.forEach((destination, i) => {
     const r = results[i];
     if (r?.status !== 'fulfilled') return;
     if (typeof r.value === 'object' && r.value !== null && 'skipped' in r.value) {
@@ -135,13 +136,14 @@ async function readNotification(
     note: source.note,
   });
   // Chat text is scrubbed like logs: an appliance may echo a credential (a refused password) in its error text.
-  return redactDeep({ ...log, session });
+  const scrubbed = redactDeep({ ...log, session });
+  return deps.appliance === undefined ? scrubbed : { ...scrubbed, appliance: deps.appliance };
 }
 
 function prefetchHistory(deps: NotifyDeps, request: SessionRequest, found: JobSession | undefined, deadline: Deadline) {
   const policy = memoryPolicy(sessionContextFrom(request.sessionId, found));
   if (deps.history && policy)
-    deps.history.prefetch({ appliance: deps.applianceName ?? DEFAULT_APPLIANCE, policy }, deadline);
+    deps.history.prefetch({ appliance: deps.appliance?.name ?? DEFAULT_APPLIANCE, policy }, deadline);
 }
 
 /** The policy whose memory a session joins: only a name the appliance gave (an event's name could forge a streak). */
@@ -157,7 +159,7 @@ async function remember(deps: NotifyDeps, notification: Notification, deadline: 
   const times = sessionTimes(notification);
   const sessionId = notification.kind === 'summary' ? notification.summary.sessionId : notification.problem.sessionId;
   const memory = await deps.history.record(
-    { appliance: deps.applianceName ?? DEFAULT_APPLIANCE, policy },
+    { appliance: deps.appliance?.name ?? DEFAULT_APPLIANCE, policy },
     { sessionId, cls, durationMs: times.durationMs, endedAt: times.endedAt ?? utcSecond(Date.now()) },
     deadline,
   );

@@ -1,6 +1,6 @@
-import { type ApplianceClient, createApplianceClient } from './appliance/client.ts';
+import { createFleet, type Fleet, type FleetMember } from './appliance/fleet.ts';
 import { loggerEnv } from './config/env.ts';
-import type { Config, SecretRef } from './config/notifier.ts';
+import type { Config } from './config/notifier.ts';
 import { metricsEnv } from './config/observability.ts';
 import { isClearTextAppliance } from './config/urls.ts';
 import { DEFAULT_BASELINE_MIN_RUNS } from './core/history/baseline.ts';
@@ -9,131 +9,75 @@ import {
   createMemoryDeliveryStore,
   type DeliveryStore,
 } from './destinations/delivery-store.ts';
-import { createGenericDestination } from './destinations/generic.ts';
-import { withIdempotency } from './destinations/idempotent.ts';
-import { createPagerDutyDestination } from './destinations/pagerduty.ts';
 import type { WebhookTransport } from './destinations/post-webhook.ts';
-import { createSlackDestination } from './destinations/slack.ts';
+import { createRouting, type Routing, type RoutingOptions } from './destinations/routing.ts';
 import { createSlackWebApi } from './destinations/slack-api.ts';
 import { createSlackAppDestination } from './destinations/slack-app.ts';
-import { createTeamsDestination } from './destinations/teams.ts';
 import { createHistoryRecorder, type HistoryRecorder } from './history/recorder.ts';
 import { createDynamoHistoryStore, createMemoryHistoryStore, type HistoryStore } from './history/store.ts';
 import { createAgents, type HttpAgents } from './http/client.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { measuredDestination, measuredSource } from './measured.ts';
+import { measuredSource } from './measured.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { NotifyDeps } from './notify.ts';
-import { hostOf, registerSecret, registerWebhookUrl } from './redact.ts';
-import {
-  createSecretReader,
-  registerCredentials,
-  resolveCredentials,
-  resolveRoutingKey,
-  resolveSigningSecret,
-  resolveSlackBotToken,
-  resolveWebhookUrl,
-  type SecretReader,
-} from './secrets.ts';
+import { registerSecret, registerWebhookUrl } from './redact.ts';
+import { createSecretReader, resolveSigningSecret, resolveSlackBotToken, type SecretReader } from './secrets.ts';
 import { REPLAY_MEMORY_SECONDS } from './triggers/replay-guard.ts';
 
 /** Everything an invocation needs, built once per container and reused while it is warm. */
-export interface Runtime extends NotifyDeps {
-  /** The appliance client behind `source`, with its session list (the watcher's handle). */
-  readonly appliance: ApplianceClient;
+export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
   /** EMF metrics on stdout (POWERTOOLS_METRICS_NAMESPACE); local runs pass noMetrics. */
   readonly metrics: Metrics;
+  /** Every appliance, each with its own client and token cache. */
+  readonly fleet: Fleet;
+  /** Which destinations each message goes to (ROUTES, else the global destinations). */
+  readonly routing: Routing;
+  /** The notifier's dependencies for sessions of one appliance. */
+  notifyDeps(member: FleetMember): NotifyDeps;
   /** The HTTP trigger's signing secret (cached per container when it comes from Secrets Manager); undefined if not set up. */
   readonly signingSecret: (() => Promise<string>) | undefined;
   /** Where the HTTP trigger remembers accepted signatures: the delivery record store. */
   readonly replayStore: DeliveryStore;
+  /** Each policy's memory (streaks, baselines, Slack threads), read and written around every notification. */
+  readonly history: HistoryRecorder;
+}
+
+/** What tests and local runs may inject; `wrap` lets the watcher pace every destination on one webhook. */
+export interface RuntimeOverrides {
+  logger?: Logger;
+  metrics?: Metrics;
+  agents?: HttpAgents;
+  secrets?: SecretReader;
+  deliveryStore?: DeliveryStore;
+  historyStore?: HistoryStore;
+  /** How many earlier successful runs a duration baseline needs (default 5; short demo sequences use fewer). */
+  baselineMinRuns?: number;
+  wrap?: RoutingOptions['wrap'];
 }
 
 /** Builds the runtime from a validated config; `overrides` lets tests and local runs inject transports. */
-export function createRuntime(
-  config: Config,
-  overrides: {
-    logger?: Logger;
-    metrics?: Metrics;
-    agents?: HttpAgents;
-    secrets?: SecretReader;
-    deliveryStore?: DeliveryStore;
-    historyStore?: HistoryStore;
-    /** How many earlier successful runs a duration baseline needs (default 5; short demo sequences use fewer). */
-    baselineMinRuns?: number;
-  } = {},
-): Runtime {
+export function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Runtime {
   const logger = overrides.logger ?? createLogger(loggerEnv());
   const metrics = overrides.metrics ?? createMetrics(metricsEnv());
   const secrets = overrides.secrets ?? createSecretReader();
-  for (const ref of [config.slack, config.teams, config.generic])
-    if (ref?.kind === 'value') registerWebhookUrl(ref.value);
-  for (const ref of [config.pagerduty?.routingKey, config.webhookSigning, config.slackApp?.token]) {
-    if (ref?.kind === 'value') registerSecret(ref.value);
-  }
-  registerCredentials(config.api.credentials);
+  registerConfiguredSecrets(config);
   prefetchSecrets(config, secrets);
-
-  if (config.api.allowHttp && isClearTextAppliance(config.api.baseUrl)) {
+  if (
+    config.appliances.kind === 'list' &&
+    config.appliances.appliances.some((a) => a.allowHttp && isClearTextAppliance(a.baseUrl))
+  ) {
     logger.warn('BACKUP_API_ALLOW_HTTP is true: the password grant and bearer token cross the network in clear');
   }
-  if (config.api.insecureTls) {
-    logger.warn(
-      'BACKUP_API_INSECURE_TLS is true: the appliance certificate is NOT verified; prefer BACKUP_API_CA_CERT',
-    );
-  }
-  const agents =
-    overrides.agents ?? createAgents({ caCertPem: config.api.caCertPem, insecureTls: config.api.insecureTls });
-
-  const source = createApplianceClient({
-    product: config.api.product,
-    baseUrl: config.api.baseUrl,
-    apiVersion: config.api.version,
-    credentials: () => resolveCredentials(config.api.credentials, secrets),
-    agents,
+  const fleet = createFleet(config.appliances, {
+    secrets,
     perAttemptTimeoutMs: config.httpTimeoutMs,
     logger,
+    agents: overrides.agents,
   });
 
-  // Webhooks are public HTTPS endpoints: they use the system trust store, never the appliance's custom CA or insecure flag.
-  const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
-  // Policy memory: DynamoDB when HISTORY_TABLE is set, else this container's memory.
-  const historyStore =
-    overrides.historyStore ??
-    (config.historyTable ? createDynamoHistoryStore({ tableName: config.historyTable }) : createMemoryHistoryStore());
-  historyStore.warm?.();
-  const history = createHistoryRecorder(historyStore, {
-    factor: config.durationAnomalyFactor,
-    minRuns: overrides.baselineMinRuns ?? DEFAULT_BASELINE_MIN_RUNS,
-    logger,
-  });
-  const destinations = [
-    slackAppDestination(config, secrets, transport, history),
-    config.slack &&
-      createSlackDestination({
-        ...transport,
-        webhookUrl: () => resolveWebhookUrl(config.slack, 'SLACK_WEBHOOK', secrets, config.webhookHostCheck),
-        ...config.alerting.slack,
-      }),
-    config.teams &&
-      createTeamsDestination({
-        ...transport,
-        webhookUrl: () => resolveWebhookUrl(config.teams, 'TEAMS_WEBHOOK', secrets, config.webhookHostCheck),
-        ...config.alerting.teams,
-      }),
-    pagerDutyDestination(config, secrets, transport),
-    config.generic &&
-      createGenericDestination({
-        webhookUrl: () => resolveWebhookUrl(config.generic, 'GENERIC_WEBHOOK', secrets, config.webhookHostCheck),
-        ...transport,
-        appliance: hostOf(config.api.baseUrl),
-        notifyOn: config.alerting.generic.notifyOn,
-      }),
-  ].filter((d) => d !== undefined);
-
-  // Exactly once per (session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else this container's memory.
+  // Exactly once per (appliance, session, destination, outcome): DynamoDB when IDEMPOTENCY_TABLE is set, else memory.
   const recordStore = (expiresAfterSeconds?: number) => {
     const options = { graceMs: config.deadlineMarginMs, ...(expiresAfterSeconds ? { expiresAfterSeconds } : {}) };
     return config.idempotencyTable
@@ -141,12 +85,23 @@ export function createRuntime(
       : createMemoryDeliveryStore(options);
   };
   const deliveryStore = overrides.deliveryStore ?? recordStore();
-  // Measured inside the idempotency layer: a duplicate it answers from its records is not a second delivery.
-  const idempotent = destinations.map((destination) =>
-    withIdempotency(measuredDestination(destination, metrics), deliveryStore, logger),
-  );
   // Start loading the store's SDK now (first invocation), so it overlaps the appliance calls instead of the first post.
   deliveryStore.prepare();
+
+  // Webhooks are public HTTPS endpoints: they use the system trust store, never an appliance's custom CA or insecure flag.
+  const transport = { agents: overrides.agents ?? createAgents(), perAttemptTimeoutMs: config.httpTimeoutMs, logger };
+  const history = historyRecorder(config, overrides, logger);
+  const slackApp = slackAppDestination(config, secrets, transport, history);
+  const routing = createRouting(config, {
+    ...(slackApp ? { defaultExtras: [slackApp] } : {}),
+    secrets,
+    hostCheck: config.webhookHostCheck,
+    transport,
+    deliveryStore,
+    logger,
+    metrics,
+    ...(overrides.wrap ? { wrap: overrides.wrap } : {}),
+  });
 
   const signing = config.webhookSigning;
   const signingSecret = signing && (() => resolveSigningSecret(signing, secrets));
@@ -155,17 +110,38 @@ export function createRuntime(
     config,
     logger,
     metrics,
-    source: measuredSource(source, metrics),
-    appliance: source,
-    destinations: idempotent,
+    fleet,
+    routing,
+    notifyDeps: (member) => ({
+      source: measuredSource(member.client, metrics),
+      destinations: [],
+      destinationsFor: routing.destinationsFor,
+      appliance: { name: member.name, source: member.source },
+      sessionUrlTemplate: member.sessionUrlTemplate,
+      history,
+    }),
+    history,
     signingSecret,
     // The same table, its own record lifetime: a signature is remembered only as long as the window accepts it.
     replayStore: recordStore(REPLAY_MEMORY_SECONDS),
-    sessionUrlTemplate: config.sessionUrlTemplate,
-    history,
   };
 }
 
+/** Registers every secret written in the configuration for redaction (URLs with their paths), before anything can echo it. */
+/** Policy memory: DynamoDB when HISTORY_TABLE is set, else this container's memory. */
+function historyRecorder(config: Config, overrides: RuntimeOverrides, logger: Logger): HistoryRecorder {
+  const store =
+    overrides.historyStore ??
+    (config.historyTable ? createDynamoHistoryStore({ tableName: config.historyTable }) : createMemoryHistoryStore());
+  store.warm?.();
+  return createHistoryRecorder(store, {
+    factor: config.durationAnomalyFactor,
+    minRuns: overrides.baselineMinRuns ?? DEFAULT_BASELINE_MIN_RUNS,
+    logger,
+  });
+}
+
+/** Slack app mode (SLACK_BOT_TOKEN and SLACK_CHANNEL): the Web API, one thread per run of failures. */
 function slackAppDestination(
   config: Config,
   secrets: SecretReader,
@@ -182,28 +158,14 @@ function slackAppDestination(
   return createSlackAppDestination({ api, channel: app.channel, ...config.alerting.slack, threads });
 }
 
-function pagerDutyDestination(config: Config, secrets: SecretReader, transport: WebhookTransport) {
-  const pagerduty = config.pagerduty;
-  if (pagerduty === undefined) return undefined;
-  return createPagerDutyDestination({
-    routingKey: () => resolveRoutingKey(pagerduty.routingKey, secrets),
-    eventsUrl: pagerduty.eventsUrl,
-    source: hostOf(config.api.baseUrl),
-    notifyOn: pagerduty.notifyOn,
-    ...transport,
-  });
-}
-
-/** Every configured plain-text secret: webhook URLs, the Slack bot token, the routing key, the signing secret. */
-function secretRefs(config: Config): (SecretRef | undefined)[] {
-  return [
-    config.slack,
-    config.slackApp?.token,
-    config.teams,
-    config.generic,
-    config.pagerduty?.routingKey,
-    config.webhookSigning,
-  ];
+function registerConfiguredSecrets(config: Config): void {
+  const rules = config.routes?.kind === 'list' ? config.routes.rules : [];
+  const urls = [config.slack, config.teams, config.generic, ...rules.flatMap((r) => [r.slack, r.teams, r.generic])];
+  for (const ref of urls) if (ref?.kind === 'value') registerWebhookUrl(ref.value);
+  const plain = [config.pagerduty?.routingKey, config.webhookSigning, config.slackApp?.token];
+  for (const ref of [...plain, ...rules.map((r) => r.pagerduty)]) {
+    if (ref?.kind === 'value') registerSecret(ref.value);
+  }
 }
 
 /**
@@ -212,7 +174,23 @@ function secretRefs(config: Config): (SecretRef | undefined)[] {
  * and the call that needs the value fetches again and reports it.
  */
 function prefetchSecrets(config: Config, secrets: SecretReader): void {
-  const arns = secretRefs(config).flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
-  if (config.api.credentials.kind === 'secret') arns.push(config.api.credentials.arn);
-  for (const arn of arns) secrets.getSecretString(arn).catch(() => undefined);
+  const rules = config.routes?.kind === 'list' ? config.routes.rules : [];
+  const refs = [
+    config.slack,
+    config.teams,
+    config.generic,
+    config.pagerduty?.routingKey,
+    config.webhookSigning,
+    config.slackApp?.token,
+    config.appliances.kind === 'secret' ? config.appliances : undefined,
+    config.routes?.kind === 'secret' ? config.routes : undefined,
+    ...rules.flatMap((rule) => [rule.slack, rule.teams, rule.pagerduty, rule.generic]),
+  ];
+  const arns = refs.flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
+  if (config.appliances.kind === 'list') {
+    for (const { credentials } of config.appliances.appliances) {
+      if (credentials.kind === 'secret') arns.push(credentials.arn);
+    }
+  }
+  for (const arn of new Set(arns)) secrets.getSecretString(arn).catch(() => undefined);
 }

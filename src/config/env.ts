@@ -7,6 +7,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 // The scheduled watcher's variables, read by loadWatcherConfig.
 export const WATCHER_KNOWN = [
   'WATCHER_STATE_TABLE',
+  'WATCH_QUEUE_URL',
+  'WATCH_FLEET_CONCURRENCY',
   'WATCH_SCHEDULE',
   'WATCH_SESSION_TYPES',
   'WATCH_BACKFILL',
@@ -54,6 +56,10 @@ export const KNOWN = [
   'WEBHOOK_SIGNING_SECRET',
   'WEBHOOK_SIGNING_SECRET_ARN',
   'IDEMPOTENCY_TABLE',
+  'APPLIANCES',
+  'APPLIANCES_SECRET_ARN',
+  'ROUTES',
+  'ROUTES_SECRET_ARN',
   'WEBHOOK_HOST_CHECK',
   'HISTORY_TABLE',
   'DURATION_ANOMALY_FACTOR',
@@ -81,6 +87,8 @@ export const OUR_PREFIXES = [
   'MISSED_',
   'HISTORY_',
   'DURATION_',
+  'APPLIANCES',
+  'ROUTES',
 ];
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -144,4 +152,13 @@ export function loggerEnv(env: Env = process.env): {
     serviceName: env.POWERTOOLS_SERVICE_NAME,
     initializationType: env.AWS_LAMBDA_INITIALIZATION_TYPE,
   };
+}
+
+/** Parses configuration JSON held in `where` (a variable or a secret) without quoting it: the text may hold secrets. */
+export function parseConfigJson(json: string, where: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new ConfigError(`${where} is not JSON (${json.length} characters)`);
+  }
 }

@@ -4,6 +4,7 @@ import type { MentionOn, NotifyOn } from '../core/context.ts';
 import type { TeamsMention } from '../core/render/teams.ts';
 import { ConfigError } from '../errors.ts';
 import { isStrongSigningSecret, SIGNING_SECRET_RULE } from '../triggers/signature.ts';
+import { type AppliancesRef, appliancesRef, DEFAULT_APPLIANCE } from './appliances.ts';
 import {
   arn,
   type Env,
@@ -16,6 +17,7 @@ import {
   parseEnv,
   rejectUnknownVariables,
 } from './env.ts';
+import { type RoutesRef, routesRef } from './routes.ts';
 import { SLACK_APP_ENV, type SlackAppConfig, slackAppFrom } from './slack-app.ts';
 import { applianceBaseUrl, configuredUrlProblems } from './urls.ts';
 
@@ -30,18 +32,26 @@ export type CredentialsRef =
   | { readonly kind: 'password'; readonly username: string; readonly password: string }
   | { readonly kind: 'secret'; readonly arn: string };
 
+/** The single appliance of BACKUP_API_* (the fleet's `default`). */
+export interface ApiConfig {
+  /** Which appliance family (BACKUP_PRODUCT), default "azure". */
+  readonly product: Product;
+  readonly baseUrl: string;
+  readonly version: string;
+  readonly credentials: CredentialsRef;
+  readonly caCertPem: string | undefined;
+  readonly insecureTls: boolean;
+  /** BACKUP_API_ALLOW_HTTP: plain http:// to a remote appliance was accepted (credentials in clear; warned). */
+  readonly allowHttp: boolean;
+}
+
 export interface Config {
-  readonly api: {
-    /** Which appliance family (BACKUP_PRODUCT), default "azure". */
-    readonly product: Product;
-    readonly baseUrl: string;
-    readonly version: string;
-    readonly credentials: CredentialsRef;
-    readonly caCertPem: string | undefined;
-    readonly insecureTls: boolean;
-    /** BACKUP_API_ALLOW_HTTP: plain http:// to a remote appliance was accepted (credentials in clear; warned). */
-    readonly allowHttp: boolean;
-  };
+  /** The BACKUP_API_* appliance; undefined when APPLIANCES or APPLIANCES_SECRET_ARN lists the fleet. */
+  readonly api: ApiConfig | undefined;
+  /** Every appliance this deployment serves (one named `default` for BACKUP_API_*). */
+  readonly appliances: AppliancesRef;
+  /** Routing rules (ROUTES / ROUTES_SECRET_ARN); undefined sends everything to the global destinations. */
+  readonly routes: RoutesRef | undefined;
   readonly slack: SecretRef | undefined;
   /** Set instead of `slack` when SLACK_BOT_TOKEN(_SECRET_ARN) and SLACK_CHANNEL are. */
   readonly slackApp: SlackAppConfig | undefined;
@@ -91,10 +101,10 @@ export interface AlertingConfig {
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 // One or more Slack mention tokens: a user group, a user, or @here/@channel; nothing else can ride along.
-const SLACK_MENTION =
+export const SLACK_MENTION =
   /^(?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)(?: (?:<!subteam\^S[A-Z0-9]{2,20}>|<@[UW][A-Z0-9]{2,20}>|<!here>|<!channel>)){0,9}$/;
 // "UPN or Entra object ID|Display Name": plain characters only, since the name is placed verbatim inside <at>…</at>.
-const TEAMS_MENTION =
+export const TEAMS_MENTION =
   /^(?:[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\|[\p{L}\p{N}][\p{L}\p{N} .'’()-]{0,99}$/u;
 const tableName = z
   .string()
@@ -104,7 +114,7 @@ const millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900_000)), fallback);
 
 const EnvSchema = z.object({
-  BACKUP_API_URL: z.pipe(httpUrl, z.transform(applianceBaseUrl)),
+  BACKUP_API_URL: z.optional(z.pipe(httpUrl, z.transform(applianceBaseUrl))),
   BACKUP_PRODUCT: z._default(z.enum(ProductSchema.options, { error: 'must be azure, vbr, aws or gcp' }), 'azure'),
   BACKUP_API_VERSION: optionalText,
   BACKUP_API_TOKEN: optionalText,
@@ -162,6 +172,10 @@ const EnvSchema = z.object({
     3,
   ),
   ...SLACK_APP_ENV,
+  APPLIANCES: optionalText,
+  APPLIANCES_SECRET_ARN: z.optional(arn),
+  ROUTES: optionalText,
+  ROUTES_SECRET_ARN: z.optional(arn),
 });
 
 /** Reads and validates the notifier's configuration; the only reader of process.env in the project. */
@@ -170,17 +184,16 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parseEnv(EnvSchema, KNOWN, env, 'configuration');
   const urlProblems = configuredUrlProblems(e);
   if (urlProblems.length > 0) throw new ConfigError(`invalid configuration: ${urlProblems.join('; ')}`);
+  const api = apiFrom(e, env);
+  const routes = routesRef(e);
   return Object.freeze({
-    api: Object.freeze({
-      product: e.BACKUP_PRODUCT,
-      baseUrl: e.BACKUP_API_URL,
-      version: apiVersionFrom(e.BACKUP_PRODUCT, e.BACKUP_API_VERSION),
-      credentials: credentialsFrom(e),
-      caCertPem: e.BACKUP_API_CA_CERT,
-      insecureTls: e.BACKUP_API_INSECURE_TLS,
-      allowHttp: e.BACKUP_API_ALLOW_HTTP,
-    }),
-    ...destinationsFrom(e),
+    api,
+    appliances: appliancesRef(
+      e,
+      api && { name: DEFAULT_APPLIANCE, ...api, sessionUrlTemplate: e.SESSION_URL_TEMPLATE },
+    ),
+    routes,
+    ...destinationsFrom(e, routes !== undefined),
     alerting: alertingFrom(e),
     sessionUrlTemplate: e.SESSION_URL_TEMPLATE,
     webhookSigning: secretRef('WEBHOOK_SIGNING', e.WEBHOOK_SIGNING_SECRET, e.WEBHOOK_SIGNING_SECRET_ARN),
@@ -190,6 +203,41 @@ export function loadConfig(env: Env = process.env): Config {
     webhookHostCheck: e.WEBHOOK_HOST_CHECK === 'on',
     historyTable: e.HISTORY_TABLE,
     durationAnomalyFactor: e.DURATION_ANOMALY_FACTOR,
+  });
+}
+
+type ParsedEnv = z.infer<typeof EnvSchema>;
+
+/** The BACKUP_API_* appliance, or undefined when the fleet is listed (setting both is refused). */
+function apiFrom(e: ParsedEnv, env: Env): ApiConfig | undefined {
+  const fleet = [e.APPLIANCES && 'APPLIANCES', e.APPLIANCES_SECRET_ARN && 'APPLIANCES_SECRET_ARN'].filter(Boolean);
+  if (fleet.length > 1) {
+    throw new ConfigError('contradictory configuration: set only one of APPLIANCES, APPLIANCES_SECRET_ARN');
+  }
+  const single = Object.keys(env).filter(
+    (key) => (key.startsWith('BACKUP_API_') || key === 'BACKUP_PRODUCT') && env[key] !== '' && env[key] !== undefined,
+  );
+  if (fleet.length > 0) {
+    if (single.length > 0) {
+      throw new ConfigError(
+        `contradictory configuration: ${fleet[0]} lists the appliances, so the single-appliance variables must not be set (${single.sort().join(', ')})`,
+      );
+    }
+    return undefined;
+  }
+  if (e.BACKUP_API_URL === undefined) {
+    throw new ConfigError(
+      'invalid configuration: BACKUP_API_URL is missing (or list several appliances in APPLIANCES / APPLIANCES_SECRET_ARN)',
+    );
+  }
+  return Object.freeze({
+    product: e.BACKUP_PRODUCT,
+    baseUrl: e.BACKUP_API_URL,
+    version: apiVersionFrom(e.BACKUP_PRODUCT, e.BACKUP_API_VERSION),
+    credentials: credentialsFrom(e),
+    caCertPem: e.BACKUP_API_CA_CERT,
+    insecureTls: e.BACKUP_API_INSECURE_TLS,
+    allowHttp: e.BACKUP_API_ALLOW_HTTP,
   });
 }
 
@@ -205,7 +253,7 @@ function apiVersionFrom(product: Product, version: string | undefined): string {
   return version;
 }
 
-function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {
+function credentialsFrom(e: ParsedEnv): CredentialsRef {
   const given = [
     e.BACKUP_API_TOKEN && 'BACKUP_API_TOKEN',
     (e.BACKUP_API_USERNAME || e.BACKUP_API_PASSWORD) && 'BACKUP_API_USERNAME/BACKUP_API_PASSWORD',
@@ -226,7 +274,8 @@ function credentialsFrom(e: z.infer<typeof EnvSchema>): CredentialsRef {
 }
 
 function destinationsFrom(
-  e: z.infer<typeof EnvSchema>,
+  e: ParsedEnv,
+  routed: boolean,
 ): Pick<Config, 'slack' | 'slackApp' | 'teams' | 'pagerduty' | 'generic'> {
   const slack = secretRef('SLACK_WEBHOOK', e.SLACK_WEBHOOK_URL, e.SLACK_WEBHOOK_SECRET_ARN);
   const slackApp = slackAppFrom(e, e.WEBHOOK_HOST_CHECK === 'on');
@@ -243,7 +292,7 @@ function destinationsFrom(
     'PAGERDUTY_ROUTING_KEY',
   );
   const generic = secretRef('GENERIC_WEBHOOK', e.GENERIC_WEBHOOK_URL, e.GENERIC_WEBHOOK_SECRET_ARN);
-  if (!slack && !slackApp && !teams && !routingKey && !generic) {
+  if (!slack && !slackApp && !teams && !routingKey && !generic && !routed) {
     throw new ConfigError(
       'no destination configured: set SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET_ARN (or SLACK_BOT_TOKEN and SLACK_CHANNEL), and/or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_SECRET_ARN, and/or PAGERDUTY_ROUTING_KEY(_SECRET_ARN), and/or GENERIC_WEBHOOK_URL(_SECRET_ARN)',
     );
@@ -256,7 +305,7 @@ function destinationsFrom(
   return { slack, slackApp, teams, pagerduty, generic };
 }
 
-function alertingFrom(e: z.infer<typeof EnvSchema>): AlertingConfig {
+function alertingFrom(e: ParsedEnv): AlertingConfig {
   const [id = '', name = ''] = e.TEAMS_MENTION_ON_FAILURE?.split('|') ?? [];
   return {
     slack: { notifyOn: e.SLACK_NOTIFY_ON, mention: e.SLACK_MENTION_ON_FAILURE, mentionOn: e.SLACK_MENTION_ON },

@@ -20,7 +20,7 @@ export function isClearTextAppliance(url: string): boolean {
 
 /** Every problem with the configured URLs: the appliance's and each destination's, each naming its variable. */
 export function configuredUrlProblems(e: {
-  readonly BACKUP_API_URL: string;
+  readonly BACKUP_API_URL?: string | undefined;
   readonly BACKUP_API_ALLOW_HTTP: boolean;
   readonly SLACK_WEBHOOK_URL?: string | undefined;
   readonly TEAMS_WEBHOOK_URL?: string | undefined;
@@ -28,7 +28,9 @@ export function configuredUrlProblems(e: {
   readonly PAGERDUTY_EVENTS_URL: string;
   readonly WEBHOOK_HOST_CHECK: 'on' | 'off';
 }): string[] {
-  const appliance = applianceUrlProblem(e.BACKUP_API_URL, e.BACKUP_API_ALLOW_HTTP);
+  // A fleet (APPLIANCES) has no BACKUP_API_URL: its entries' URLs are checked where the list is parsed.
+  const appliance =
+    e.BACKUP_API_URL === undefined ? undefined : applianceUrlProblem(e.BACKUP_API_URL, e.BACKUP_API_ALLOW_HTTP);
   const destinations = destinationUrlProblems(
     {
       slack: e.SLACK_WEBHOOK_URL,

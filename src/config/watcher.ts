@@ -6,6 +6,10 @@ import { type Env, parseEnv, WATCHER_KNOWN } from './env.ts';
 export interface WatcherConfig {
   /** DynamoDB table for the cursor and per-session markers; undefined keeps state in memory (local runs only). */
   readonly stateTable: string | undefined;
+  /** The watch queue (SQS): the scheduled run sends one message per appliance; undefined runs the fleet in process. */
+  readonly queueUrl: string | undefined;
+  /** How many appliances one process watches at once (the scheduled run without a queue, the local fleet). */
+  readonly fleetConcurrency: number;
   readonly sessionTypes: readonly string[];
   readonly backfillMs: number;
   readonly overlapMs: number;
@@ -43,6 +47,11 @@ const DEFAULT_SESSION_TYPES: Readonly<Record<string, string>> = {
   gcp: '*',
 };
 
+/** The session types the watcher lists for `product` when WATCH_SESSION_TYPES is not set (a fleet mixes products). */
+export function defaultSessionTypes(product: string): string[] {
+  return sessionTypesFrom(undefined, product);
+}
+
 function sessionTypesFrom(configured: string | undefined, product: string | undefined): string[] {
   const text = configured ?? DEFAULT_SESSION_TYPES[product ?? 'azure'] ?? DEFAULT_SESSION_TYPES.azure ?? '';
   return text.trim() === '*' ? [] : text.split(',').map((t) => t.trim());
@@ -58,6 +67,8 @@ const WatcherEnvSchema = z.object({
   WATCHER_STATE_TABLE: z.optional(
     z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
   ),
+  WATCH_QUEUE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' })),
+  WATCH_FLEET_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64)), 16),
   WATCH_SCHEDULE: z._default(scheduleExpression, 'rate(5 minutes)'),
   WATCH_SESSION_TYPES: z.optional(
     z
@@ -95,6 +106,8 @@ export function loadWatcherConfig(env: Env = process.env, sessionLink?: string):
   }
   return Object.freeze({
     stateTable: e.WATCHER_STATE_TABLE,
+    queueUrl: e.WATCH_QUEUE_URL,
+    fleetConcurrency: e.WATCH_FLEET_CONCURRENCY,
     sessionTypes: Object.freeze(sessionTypesFrom(e.WATCH_SESSION_TYPES, env.BACKUP_PRODUCT)),
     backfillMs: within('WATCH_BACKFILL', e.WATCH_BACKFILL, '1h', '30d'),
     overlapMs: within('WATCH_OVERLAP', e.WATCH_OVERLAP, '10m', '1d'),

@@ -24,6 +24,11 @@ const OUTCOME_OF: Readonly<Record<Severity, Outcome>> = {
   success: 'succeeded',
 };
 
+/** The outcome word for a severity ("success" → "succeeded"). */
+export function outcomeOfSeverity(severity: Severity): Outcome {
+  return OUTCOME_OF[severity];
+}
+
 /** Replaces `{sessionId}` in SESSION_URL_TEMPLATE with the URL-encoded session ID. */
 export function sessionUrl(template: string, sessionId: string): string {
   return template.replaceAll('{sessionId}', encodeURIComponent(sessionId));
@@ -139,6 +144,12 @@ const VERBS: Readonly<Record<Severity, string>> = {
   running: 'is still running',
   success: 'succeeded',
 };
+
+/** The appliance a message names: a fleet member's name; null for the single `default` appliance (nothing to tell apart). */
+export function applianceLabel(notification: Notification): string | null {
+  const name = notification.appliance?.name;
+  return name === undefined || name === 'default' ? null : name;
+}
 
 /** The job's name as a headline shows it: the policy name, or a plain statement that it is unknown. */
 export function jobName(notification: Notification): string {

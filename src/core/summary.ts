@@ -88,20 +88,19 @@ export interface SessionContext {
   readonly note?: string | null;
 }
 
+/** Which appliance a session ran on: its fleet name (routing, delivery keys) and how messages identify it. */
+export interface ApplianceRef {
+  readonly name: string;
+  /** The host for the single `default` appliance (as before fleets), else the name. */
+  readonly source: string;
+}
+
 /**
- * What a destination renders: a log summary, or a report that the log could not be read; `session` adds context and
- * `memory` what the policy's history says about this run (absent when there is none to consult).
+ * What a destination renders: a log summary, or a report that the log could not be read; `session` adds context,
+ * `memory` what the policy's history says about this run (absent when there is none to consult), and `appliance`
+ * which fleet appliance it ran on.
  */
-export type Notification =
-  | {
-      readonly kind: 'summary';
-      readonly summary: Summary;
-      readonly session?: SessionContext;
-      readonly memory?: Memory | undefined;
-    }
-  | {
-      readonly kind: 'problem';
-      readonly problem: ProblemReport;
-      readonly session?: SessionContext;
-      readonly memory?: Memory | undefined;
-    };
+export type Notification = (
+  | { readonly kind: 'summary'; readonly summary: Summary; readonly session?: SessionContext }
+  | { readonly kind: 'problem'; readonly problem: ProblemReport; readonly session?: SessionContext }
+) & { readonly appliance?: ApplianceRef; readonly memory?: Memory | undefined };

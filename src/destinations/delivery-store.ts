@@ -42,8 +42,14 @@ export interface DeliveryStoreOptions {
 const KEY_PREFIX = 'delivery';
 
 /** The record ID of a delivery: prefix # base64(md5(JSON with sorted keys)), as Powertools derives it. */
-export function deliveryRecordId(key: { sessionId: string; destination: string; outcome: string }): string {
-  const sorted = JSON.stringify({ destination: key.destination, outcome: key.outcome, sessionId: key.sessionId });
+export function deliveryRecordId(key: {
+  appliance?: string;
+  sessionId: string;
+  destination: string;
+  outcome: string;
+}): string {
+  const { appliance, destination, outcome, sessionId } = key;
+  const sorted = JSON.stringify({ ...(appliance === undefined ? {} : { appliance }), destination, outcome, sessionId });
   return `${KEY_PREFIX}#${createHash('md5').update(sorted).digest('base64')}`;
 }
 

@@ -12,7 +12,7 @@ export function interpretGeneric(status: number, body: string): WebhookAnswer {
 export function createGenericDestination(
   options: WebhookTransport & {
     webhookUrl: () => Promise<string>;
-    /** The appliance's host, reported as `source.appliance`. */
+    /** Reported as `source.appliance` when the notification does not name its appliance. */
     appliance: string;
     notifyOn: NotifyOn;
   },
@@ -26,7 +26,7 @@ export function createGenericDestination(
         ...options,
         destination: 'generic',
         url: await options.webhookUrl(),
-        payload: renderGeneric(notification, options.appliance),
+        payload: renderGeneric(notification, notification.appliance?.source ?? options.appliance),
         deadline,
         interpret: interpretGeneric,
       });

@@ -5,7 +5,7 @@ import type { Destination } from '../ports.ts';
 import { type Claim, type DeliveryStore, deliveryRecordId } from './delivery-store.ts';
 
 /*
- * Exactly once per (session, destination, outcome), on top of at-least-once triggers (async invoke retries, SQS
+ * Exactly once per (appliance, session, destination, outcome), on top of at-least-once triggers (async invoke retries, SQS
  * redelivery, duplicate SNS messages): a conditional claim in the delivery store before the post (absent, expired,
  * or in progress past its expiry), completion with a TTL after it, and release when nothing was posted, so a failed
  * destination is retried next time. Our own four calls rather than Powertools Idempotency: it did the same with the
@@ -24,7 +24,10 @@ export function withIdempotency(destination: Destination, store: DeliveryStore, 
       const outcome = outcomeOf(notification);
       const sessionId =
         notification.kind === 'problem' ? notification.problem.sessionId : notification.summary.sessionId;
-      const id = deliveryRecordId({ sessionId, destination: destination.name, outcome });
+      // The single `default` appliance keeps the record IDs it had before fleets.
+      const appliance = notification.appliance?.name;
+      const scope = appliance === undefined || appliance === 'default' ? {} : { appliance };
+      const id = deliveryRecordId({ ...scope, sessionId, destination: destination.name, outcome });
       // The claim outlives this invocation by the grace the Lambda may still run; then another may take it over.
       const inProgressUntilMs = Date.now() + Math.max(1, deadline.remainingMs() + store.graceMs);
       let claim: Claim;

@@ -18,7 +18,7 @@ export function createPagerDutyDestination(
   options: WebhookTransport & {
     routingKey: () => Promise<string>;
     eventsUrl: string;
-    /** The appliance's host: the events' `source` and part of their dedup key. */
+    /** The appliance's host when the notification does not name its appliance: the events' `source` and part of their dedup key. */
     source: string;
     notifyOn: PagerDutyOptions['notifyOn'];
   },
@@ -28,7 +28,7 @@ export function createPagerDutyDestination(
     async post(notification, deadline) {
       const decided = pagerDutyEvent(notification, {
         routingKey: await options.routingKey(),
-        source: options.source,
+        source: notification.appliance?.source ?? options.source,
         notifyOn: options.notifyOn,
       });
       if ('skipped' in decided) return decided;

@@ -1,10 +1,8 @@
 // The scheduled watcher wired for a local run: the emulator (seeded with `sessions`) unless a real appliance is
 // configured and allowed, the webhook sink for destinations the user did not name, and state kept in memory.
-import type { Digest } from '../core/render/digest.ts';
 import { createLogger, type LogLevel } from '../logger.ts';
 import { noMetrics } from '../metrics.ts';
-import type { WatchReport } from '../watcher/run.ts';
-import { createWatcherHandler, createWatcherRuntime } from '../watcher/runtime.ts';
+import { createWatcherHandler, createWatcherRuntime, type WatcherResult } from '../watcher/runtime.ts';
 import { createMemoryStateStore } from '../watcher/state-store.ts';
 import { type ApplianceEmulator, startApplianceEmulator } from './appliance-emulator.ts';
 import { type LocalPlan, localEnv, needsSink, planLocalRun } from './local-env.ts';
@@ -16,7 +14,7 @@ const LOCAL_USER = { username: 'local-watcher', password: 'local-only-password' 
 
 /** A local watcher and the stand-ins it started (close them when done). */
 export interface LocalWatcherRun {
-  readonly invoke: (event: unknown) => Promise<WatchReport | Digest | { skipped: string }>;
+  readonly invoke: (event: unknown) => Promise<WatcherResult>;
   readonly emulator: ApplianceEmulator | undefined;
   readonly sink: WebhookSink | undefined;
   readonly plan: LocalPlan;

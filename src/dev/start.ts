@@ -8,14 +8,15 @@ import { SAMPLE_SESSIONS } from './sample-sessions.ts';
 import { showJson, showPost } from './show-message.ts';
 import type { RecordedPost } from './webhook-sink.ts';
 
-const USAGE = `usage: npm start -- [--session <id> ...] [--product azure|vbr|aws|gcp] [--json] [--verbose] [--debug] | --watch [--steps <n>] [--interval <ms>] | --history
+const USAGE = `usage: npm start -- [--session <id> ...] [--product azure|vbr|aws|gcp] [--json] [--verbose] [--debug] | --watch [--steps <n>] [--interval <ms>] [--appliances <n>] | --history
 
 Without configuration, notifies about the bundled sample sessions (${[...SAMPLE_SESSIONS.keys()].join(', ')})
 through the real handler and prints what Slack and Teams would receive. --product runs another appliance family's
 emulator and samples (Backup & Replication, Backup for AWS, Backup for Google Cloud).
 With BACKUP_API_URL and credentials set, reads the real appliance; each destination is real only when its URL (or
 secret ARN) is set to a real address. --json prints one JSON document per session on stdout, everything else on stderr.
---watch runs the scheduled watcher against a growing emulator (--steps runs, --interval ms apart).
+--watch runs the scheduled watcher against a growing emulator (--steps runs, --interval ms apart); with
+--appliances <n>, a local fleet of n emulated appliances of mixed products through the watch-queue fan-out.
 --history plays one policy's streak and recovery in Slack app mode, threaded in a local Slack emulator.`;
 
 const OPTIONS = {
@@ -29,6 +30,7 @@ const OPTIONS = {
   steps: { type: 'string', default: '4' },
   interval: { type: 'string', default: '2000' },
   product: { type: 'string', short: 'p', default: 'azure' },
+  appliances: { type: 'string' },
 } as const;
 
 const PRODUCTS = ['azure', 'vbr', 'aws', 'gcp'] as const;
@@ -43,6 +45,12 @@ async function main(): Promise<number> {
     // The scheduled watcher against the growing emulator (src/dev/watch.ts).
     const steps = integerFlag('--steps', values.steps, 1, 100);
     const intervalMs = integerFlag('--interval', values.interval, 0, 600_000);
+    if (values.appliances !== undefined) {
+      // A local fleet through the same fan-out path as a deployment (src/dev/watch-fleet.ts).
+      const appliances = integerFlag('--appliances', values.appliances, 1, 50);
+      const { runLocalFleetWatch } = await import('./watch-fleet.ts');
+      return (await runLocalFleetWatch({ appliances, steps, intervalMs, json: values.json })) > 0 ? 1 : 0;
+    }
     const { runLocalWatch } = await import('./watch.ts');
     const failures = await runLocalWatch({ steps, intervalMs, json: values.json, verbose: values.verbose });
     return failures > 0 ? 1 : 0;

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { TriggerError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { oncePerSignature, type ReplayVerdict } from './replay-guard.ts';
 import type { SessionRequest } from './request.ts';
@@ -93,6 +94,8 @@ async function processSigned(
     const result = await notifyLogged(runtime, session, context, { trigger: 'http' });
     return json(200, { sessionId: result.sessionId, outcome: result.outcome, delivered: result.delivered });
   } catch (error) {
+    // An unknown or missing appliance name is the caller's mistake, like a bad body (the name is not secret).
+    if (error instanceof TriggerError) return json(400, { error: error.message });
     // notifyLogged logged the error in full; the appliance's or a webhook's text is not the caller's business.
     const retryable = isTransient(error);
     const message = retryable ? FAILED.retryable : FAILED.permanent;

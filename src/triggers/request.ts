@@ -6,6 +6,8 @@ export type TriggerKind = 'direct' | 'eventbridge' | 'sns' | 'sqs' | 'http';
 
 /** What the notifier needs from any event: the session to report on, and the policy name when the event knows it. */
 export interface SessionRequest {
+  /** The appliance the event names; optional when the deployment serves one appliance. */
+  readonly appliance?: string | undefined;
   readonly sessionId: string;
   readonly policyName: string | undefined;
 }
@@ -44,5 +46,17 @@ export function sessionRequestFrom(payload: unknown, trigger: TriggerKind): Sess
     typeof body.policyName === 'string' && body.policyName.trim() !== ''
       ? body.policyName.trim().slice(0, 200)
       : undefined;
-  return { sessionId, policyName };
+  return { appliance: applianceOf(body, trigger), sessionId, policyName };
+}
+
+/** The appliance name an event carries, checked (never echoed when malformed); undefined when the event names none. */
+function applianceOf(body: Record<string, unknown>, trigger: TriggerKind): string | undefined {
+  const value = body.appliance;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !/^[a-z0-9-]{1,40}$/.test(value)) {
+    throw new TriggerError(
+      `appliance is invalid in the ${trigger} event: it must be 1-40 characters of a-z, 0-9 and -`,
+    );
+  }
+  return value;
 }

@@ -28,14 +28,17 @@ export async function notifyLogged(
   logger.appendKeys({
     sessionId: request.sessionId,
     requestId: context.awsRequestId,
-    appliance: hostOf(runtime.config.api.baseUrl),
+    ...(request.appliance === undefined ? {} : { appliance: request.appliance }),
     ...keys,
   });
   const started = Date.now();
   const attempts: AttemptCounts = {};
   try {
     const deadline = deadlineFrom(context, runtime.config.deadlineMarginMs);
-    const result = await countingAttempts(attempts, () => notifySession(runtime, request, deadline));
+    const member = await runtime.fleet.member(request.appliance);
+    logger.appendKeys({ appliance: member.name === 'default' ? hostOf(member.baseUrl) : member.name });
+    const deps = runtime.notifyDeps(member);
+    const result = await countingAttempts(attempts, () => notifySession(deps, request, deadline));
     recordNotification(runtime.metrics, result.outcome, Date.now() - started, undefined);
     logger.info('notification sent', {
       outcome: result.outcome,

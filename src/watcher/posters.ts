@@ -1,4 +1,4 @@
-import type { Config } from '../config/notifier.ts';
+import type { SecretRef } from '../config/notifier.ts';
 import type { SlackAppConfig } from '../config/slack-app.ts';
 import { renderWatchSlack, renderWatchTeams, type WatchMessage } from '../core/render/digest.ts';
 import { postWebhook } from '../destinations/post-webhook.ts';
@@ -49,59 +49,88 @@ export function pacedDestination(destination: Destination, pacer: Pacer): Destin
   };
 }
 
-/** Posters for every configured destination, on the same webhooks (and pacers) as the session notifications. */
+/** The chat webhooks of one route (the default route, or one ROUTES rule). */
+export interface PosterTargets {
+  /** "default route" or "route 2 (team-sql)": names the posters (and their pacers) apart from other routes. */
+  readonly label: string;
+  readonly slack: SecretRef | undefined;
+  readonly teams: SecretRef | undefined;
+  /** Slack app mode (the default route only): the channel and bot token of SLACK_CHANNEL / SLACK_BOT_TOKEN. */
+  readonly slackApp?: SlackAppConfig | undefined;
+}
+
+/** The name of a route's destination of `kind`: the same for its session notifications and its watcher posts (one pacer). */
+export function routeDestinationName(kind: 'slack' | 'teams', label: string): string {
+  return label === 'default route' ? kind : `${kind} (${label})`;
+}
+
+/** Posters for a route's chat webhooks, on the same webhooks (and pacers) as its session notifications. */
 export function createWatchPosters(
-  config: Config,
-  options: { secrets: SecretReader; agents?: HttpAgents; pacers?: ReadonlyMap<string, Pacer> },
+  targets: PosterTargets,
+  options: {
+    secrets: SecretReader;
+    perAttemptTimeoutMs: number;
+    /** WEBHOOK_HOST_CHECK: a secret-held URL must point at the destination's own service. */
+    hostCheck: boolean;
+    agents?: HttpAgents;
+    pacer?: (name: string) => Pacer | undefined;
+  },
 ): WatchPoster[] {
   const make = (
-    name: 'slack' | 'teams',
-    variable: string,
+    kind: 'slack' | 'teams',
+    ref: SecretRef,
     render: (message: WatchMessage) => unknown,
     interpret: typeof interpretSlack,
-  ): WatchPoster => ({
-    name,
-    async post(message, deadline) {
-      await options.pacers?.get(name)?.wait(name, deadline);
-      await postWebhook({
-        destination: name,
-        url: await resolveWebhookUrl(
-          name === 'slack' ? config.slack : config.teams,
-          variable,
-          options.secrets,
-          config.webhookHostCheck,
-        ),
-        payload: render(message),
-        deadline,
-        agents: options.agents,
-        perAttemptTimeoutMs: config.httpTimeoutMs,
-        interpret,
-      });
-    },
-  });
+  ): WatchPoster => {
+    const name = routeDestinationName(kind, targets.label);
+    return {
+      name,
+      async post(message, deadline) {
+        await options.pacer?.(name)?.wait(name, deadline);
+        await postWebhook({
+          destination: name,
+          url: await resolveWebhookUrl(
+            ref,
+            kind === 'slack' ? 'SLACK_WEBHOOK' : 'TEAMS_WEBHOOK',
+            options.secrets,
+            options.hostCheck,
+          ),
+          payload: render(message),
+          deadline,
+          agents: options.agents,
+          perAttemptTimeoutMs: options.perAttemptTimeoutMs,
+          interpret,
+        });
+      },
+    };
+  };
   return [
-    config.slack && make('slack', 'SLACK_WEBHOOK', renderWatchSlack, interpretSlack),
-    config.slackApp && slackAppPoster(config.slackApp, config.httpTimeoutMs, options),
-    config.teams && make('teams', 'TEAMS_WEBHOOK', renderWatchTeams, interpretTeams),
+    targets.slack && make('slack', targets.slack, renderWatchSlack, interpretSlack),
+    targets.slackApp && slackAppPoster(targets.slackApp, options),
+    targets.teams && make('teams', targets.teams, renderWatchTeams, interpretTeams),
   ].filter((p) => p !== undefined);
 }
 
 /** Slack app mode: the watcher's messages go to SLACK_CHANNEL through chat.postMessage, paced like the webhook. */
 function slackAppPoster(
   app: SlackAppConfig,
-  perAttemptTimeoutMs: number,
-  options: { secrets: SecretReader; agents?: HttpAgents; pacers?: ReadonlyMap<string, Pacer> },
+  options: {
+    secrets: SecretReader;
+    perAttemptTimeoutMs: number;
+    agents?: HttpAgents;
+    pacer?: (name: string) => Pacer | undefined;
+  },
 ): WatchPoster {
   const api = createSlackWebApi({
     apiUrl: app.apiUrl,
     token: () => resolveSlackBotToken(app.token, options.secrets),
     agents: options.agents,
-    perAttemptTimeoutMs,
+    perAttemptTimeoutMs: options.perAttemptTimeoutMs,
   });
   return {
     name: 'slack',
     async post(message, deadline) {
-      await options.pacers?.get('slack')?.wait('slack', deadline);
+      await options.pacer?.('slack')?.wait('slack', deadline);
       const { text, blocks } = renderWatchSlack(message);
       await api.call('chat.postMessage', { channel: app.channel, text, blocks }, deadline);
     },

@@ -36,11 +36,13 @@ export class StateStoreError extends NotifierError {
   }
 }
 
-// Every item is prefixed so the table can be shared with the idempotency table.
-const PREFIX = 'watcher#';
-/** The item that says a session was claimed or notified. */
-const notifiedId = (key: string): string => `${PREFIX}notified#${key}`;
-const CURSOR_ID = `${PREFIX}cursor`;
+/**
+ * Every item is prefixed so the table can be shared with the idempotency table; each appliance of a fleet has its own
+ * prefix (its cursor, claims and records), and the single `default` appliance keeps the prefix it had before fleets.
+ */
+export function statePrefix(appliance = 'default'): string {
+  return appliance === 'default' ? 'watcher#' : `watcher#${appliance}#`;
+}
 
 /**
  * The cursor as stored (JSON in `data`).
@@ -65,6 +67,16 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** One memory store per appliance, made on first use. */
+export function createMemoryStateStores(): (appliance: string) => WatcherStateStore {
+  const stores = new Map<string, WatcherStateStore>();
+  return (appliance) => {
+    const store = stores.get(appliance) ?? createMemoryStateStore();
+    stores.set(appliance, store);
+    return store;
+  };
 }
 
 /** State kept in this process only: for local runs and tests (a Lambda would forget it on every cold start). */
@@ -108,8 +120,37 @@ type DynamoSdk = typeof import('@aws-sdk/client-dynamodb');
  * State in a DynamoDB table with a single string partition key `id` (it may be the idempotency table). The SDK is
  * loaded on first use; `AWS_ENDPOINT_URL_DYNAMODB` points it at a local server (tests use dynalite).
  */
-export function createDynamoStateStore(options: { tableName: string; client?: DynamoDBClient }): WatcherStateStore {
-  const store = new DynamoStateStore(options.tableName, options.client);
+export function createDynamoStateStore(options: {
+  tableName: string;
+  client?: DynamoDBClient;
+  appliance?: string;
+}): WatcherStateStore {
+  return storeOf(new DynamoStateStore(options.tableName, statePrefix(options.appliance), sdkLoader(options.client)));
+}
+
+/** One DynamoDB store per appliance, all in `tableName` and sharing one client. */
+export function createDynamoStateStores(options: {
+  tableName: string;
+  client?: DynamoDBClient;
+}): (appliance: string) => WatcherStateStore {
+  const load = sdkLoader(options.client);
+  return (appliance) => storeOf(new DynamoStateStore(options.tableName, statePrefix(appliance), load));
+}
+
+type SdkLoader = () => Promise<{ sdk: DynamoSdk; client: DynamoDBClient }>;
+
+function sdkLoader(client: DynamoDBClient | undefined): SdkLoader {
+  let loaded: ReturnType<SdkLoader> | undefined;
+  return () => {
+    loaded ??= import('@aws-sdk/client-dynamodb').then((sdk) => ({
+      sdk,
+      client: client ?? new sdk.DynamoDBClient(AWS_CLIENT_OPTIONS),
+    }));
+    return loaded;
+  };
+}
+
+function storeOf(store: DynamoStateStore): WatcherStateStore {
   // A plain object of bound methods, so callers may wrap it with a spread like any other store.
   return {
     readCursor: () => store.readCursor(),
@@ -128,21 +169,29 @@ type Command = (sdk: DynamoSdk, table: string) => any;
 const CONDITION_FAILED = Symbol('condition failed');
 
 class DynamoStateStore implements WatcherStateStore {
-  private loaded: Promise<{ sdk: DynamoSdk; client: DynamoDBClient }> | undefined;
+  private readonly cursorId: string;
 
   constructor(
     private readonly table: string,
-    private readonly client: DynamoDBClient | undefined,
-  ) {}
+    private readonly prefix: string,
+    private readonly load: SdkLoader,
+  ) {
+    this.cursorId = `${prefix}cursor`;
+  }
+
+  /** The item that says a session was claimed or notified. */
+  private notifiedId(key: string): string {
+    return `${this.prefix}notified#${key}`;
+  }
 
   async readCursor() {
-    return parseCursor((await this.getItem(CURSOR_ID))?.data?.S);
+    return parseCursor((await this.getItem(this.cursorId))?.data?.S);
   }
 
   async writeCursor(cursor: WatchCursor) {
     const atMs = { N: String(cursor.atMs) };
     const saved = await this.send('saving the cursor', (sdk, TableName) => {
-      const Item = { id: { S: CURSOR_ID }, atMs, data: { S: JSON.stringify(cursor) } };
+      const Item = { id: { S: this.cursorId }, atMs, data: { S: JSON.stringify(cursor) } };
       const ConditionExpression = 'attribute_not_exists(id) OR atMs <= :atMs';
       return new sdk.PutItemCommand({
         TableName,
@@ -155,7 +204,7 @@ class DynamoStateStore implements WatcherStateStore {
   }
 
   async claim(key: string, nowMs: number, leaseMs: number): Promise<ClaimResult> {
-    const id = notifiedId(key);
+    const id = this.notifiedId(key);
     const claimed = await this.send(`claiming session ${key}`, (sdk, TableName) => {
       const Item = {
         id: { S: id },
@@ -182,7 +231,7 @@ class DynamoStateStore implements WatcherStateStore {
       const expiresAt = { N: String(Math.ceil(expiresAtMs / 1000)) };
       return new sdk.PutItemCommand({
         TableName,
-        Item: { id: { S: notifiedId(key) }, state: { S: 'done' }, expiresAt },
+        Item: { id: { S: this.notifiedId(key) }, state: { S: 'done' }, expiresAt },
       });
     });
   }
@@ -194,7 +243,7 @@ class DynamoStateStore implements WatcherStateStore {
       (sdk, TableName) =>
         new sdk.DeleteItemCommand({
           TableName,
-          Key: { id: { S: notifiedId(key) } },
+          Key: { id: { S: this.notifiedId(key) } },
           ConditionExpression: '#state = :claimed',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':claimed': { S: 'claimed' } },
@@ -203,13 +252,13 @@ class DynamoStateStore implements WatcherStateStore {
   }
 
   async readRecord(name: string) {
-    const data = (await this.getItem(`${PREFIX}record#${name}`))?.data?.S;
+    const data = (await this.getItem(`${this.prefix}record#${name}`))?.data?.S;
     return data === undefined ? undefined : safeJson(data);
   }
 
   async writeRecord(name: string, value: unknown) {
     await this.send(`saving ${name}`, (sdk, TableName) => {
-      const Item = { id: { S: `${PREFIX}record#${name}` }, data: { S: JSON.stringify(value) } };
+      const Item = { id: { S: `${this.prefix}record#${name}` }, data: { S: JSON.stringify(value) } };
       return new sdk.PutItemCommand({ TableName, Item });
     });
   }
@@ -224,11 +273,7 @@ class DynamoStateStore implements WatcherStateStore {
 
   /** Sends one command; a failed condition is a value, every other failure a StateStoreError naming the table. */
   private async send(what: string, command: Command): Promise<unknown> {
-    this.loaded ??= import('@aws-sdk/client-dynamodb').then((sdk) => ({
-      sdk,
-      client: this.client ?? new sdk.DynamoDBClient(AWS_CLIENT_OPTIONS),
-    }));
-    const { sdk, client } = await this.loaded;
+    const { sdk, client } = await this.load();
     try {
       return await client.send(command(sdk, this.table));
     } catch (error) {

@@ -47,7 +47,7 @@ const statements = (role = 'NotifierRole'): Statement[] =>
   (resource(role).Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
     (p) => p.PolicyDocument.Statement,
   );
-const ROLES = ['NotifierRole', 'WatcherRole'] as const;
+const ROLES = ['NotifierRole', 'WatcherRole', 'WatchWorkerRole'] as const;
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 
@@ -73,6 +73,7 @@ describe('the packaged deployment', () => {
       const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, string> })
         .Variables;
       expect(Object.keys(env).sort()).toEqual([
+        'APPLIANCES_SECRET_ARN',
         'BACKUP_API_SECRET_ARN',
         'BACKUP_API_URL',
         'BACKUP_API_VERSION',
@@ -87,6 +88,7 @@ describe('the packaged deployment', () => {
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
+        'ROUTES_SECRET_ARN',
         'SESSION_URL_TEMPLATE',
         'SLACK_BOT_TOKEN_SECRET_ARN',
         'SLACK_CHANNEL',
@@ -98,13 +100,17 @@ describe('the packaged deployment', () => {
         'TEAMS_WEBHOOK_SECRET_ARN',
         'WEBHOOK_SIGNING_SECRET_ARN',
       ]);
-      // The environment the template sets is one the notifier's own config accepts (a !Ref stands for a table name).
-      const resolved = Object.fromEntries(
-        Object.entries(env).map(([key, value]) => [key, typeof value === 'string' ? value : 'resolved-at-deploy']),
-      );
+      // The environment the template sets is one the notifier's own config accepts (a !Ref stands for a table name;
+      // an !If on HasAppliancesSecret takes its single-appliance branch, as the CI stage sets no appliancesSecretArn).
+      const resolve = (value: unknown): string => {
+        if (typeof value === 'string') return value;
+        const branches = (value as { 'Fn::If'?: unknown[] })['Fn::If'];
+        return branches?.[0] === 'HasAppliancesSecret' ? resolve(branches[2]) : 'resolved-at-deploy';
+      };
+      const resolved = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, resolve(value)]));
       expect(() => loadConfig(resolved)).not.toThrow();
       for (const [key, value] of Object.entries(env)) {
-        // An unused optional secret is blank (src/config/ reads blank as unset).
+        // An unused optional secret is blank; APPLIANCES_SECRET_ARN stays blank here: the CI stage deploys one appliance.
         if (key.endsWith('_SECRET_ARN') && value !== '') expect(value).toMatch(/^arn:aws:secretsmanager:/);
       }
       expect(env.IDEMPOTENCY_TABLE).toEqual({ Ref: 'IdempotencyTable' });
@@ -124,7 +130,8 @@ describe('the packaged deployment', () => {
     it('passes backupProduct (default azure) and leaves the API version to the product when the parameter is blank', () => {
       const env = (resource('NotifierLambdaFunction').Properties.Environment as { Variables: Record<string, string> })
         .Variables;
-      expect(env.BACKUP_PRODUCT).toBe('azure');
+      // A fleet names each appliance's product in its entry, so the variable is blank then.
+      expect(env.BACKUP_PRODUCT).toEqual({ 'Fn::If': ['HasAppliancesSecret', '', 'azure'] });
       expect(env.BACKUP_API_VERSION).toBe('');
       expect(
         loadConfig({ ...env, IDEMPOTENCY_TABLE: 'table', HISTORY_TABLE: 'table', BACKUP_PRODUCT: 'vbr' }).api,
@@ -182,7 +189,7 @@ describe('the packaged deployment', () => {
         ofType('AWS::IAM::Role')
           .map(([id]) => id)
           .sort(),
-      ).toEqual([...ROLES]);
+      ).toEqual([...ROLES].sort());
       for (const role of ROLES) {
         expect(JSON.stringify(resource(role).Properties.AssumeRolePolicyDocument)).toContain('lambda.amazonaws.com');
       }
@@ -215,15 +222,20 @@ describe('the packaged deployment', () => {
       expect(secretStatements).toHaveLength(1);
       expect(asList(secretStatements[0]?.Action)).toEqual(['secretsmanager:GetSecretValue']);
       const text = JSON.stringify(secretStatements[0]?.Resource);
-      for (const name of names) expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
-      // The named ones, and the Slack bot token's secret behind its condition (unset in these placeholder params).
-      expect(asList(secretStatements[0]?.Resource)).toHaveLength(names.length + 1);
+      for (const name of [...names, 'routes']) expect(text).toContain(`:secret:job-session-notifier/ci/${name}-AbCdEf`);
+      expect(text).toContain(':secret:job-session-notifier/ci/routes/*');
+      // Its own secrets, the Slack bot token's (behind its condition), then the fleet's list, its rules and the
+      // secrets its rules name (each only when set).
+      expect(asList(secretStatements[0]?.Resource)).toHaveLength(names.length + 4);
       expect(text).toContain('HasSlackBotSecret');
     });
 
     it('keeps the watcher off the queues and the notifier off the watcher’s state but for history# items', () => {
-      const touches = (role: string, what: string) => JSON.stringify(statements(role)).includes(what);
-      expect(touches('WatcherRole', 'sqs:')).toBe(false);
+      // The watcher's only queue action: the fleet's fan-out, send only, onto the watch queue.
+      const watcherSqs = statements('WatcherRole').filter((st) => asList(st.Action).some((a) => a.startsWith('sqs:')));
+      expect(watcherSqs).toEqual([
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('WatchQueue') }),
+      ]);
       const onWatcherTable = statements('NotifierRole').filter((s) =>
         JSON.stringify(s.Resource).includes('WatcherStateTable'),
       );
@@ -492,6 +504,72 @@ describe('the packaged deployment', () => {
       expect(readFileSync(new URL('.nvmrc', root), 'utf8').trim()).toBe('22');
       expect(pkg.engines.node).toMatch(/22/);
       expect(resource('NotifierLambdaFunction').Properties.Runtime).toBe('nodejs22.x');
+    });
+  });
+
+  describe('fleet', () => {
+    type Policy = { PolicyDocument: { Statement: Statement[] } };
+    const workerStatements = () =>
+      (resource('WatchWorkerRole').Properties.Policies as Policy[]).flatMap((p) => p.PolicyDocument.Statement);
+
+    it('fans the scheduled run out onto the watch queue only when appliancesSecretArn is set', () => {
+      const env = (resource('WatcherLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.WATCH_QUEUE_URL).toEqual({ 'Fn::If': ['HasAppliancesSecret', { Ref: 'WatchQueue' }, ''] });
+      expect(statements('WatcherRole')).toContainEqual(
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt('WatchQueue') }),
+      );
+      expect(JSON.stringify(statements('NotifierRole'))).not.toContain('WatchQueue');
+    });
+
+    it('runs a worker on the watch queue, one appliance per invocation, with bounded concurrency and batch item failures', () => {
+      expect(resource('WatchWorkerLambdaFunction').Properties).toMatchObject({
+        Handler: 'dist/watcher.handler',
+        Timeout: 120,
+        Role: getAtt('WatchWorkerRole'),
+      });
+      const [, mapping] =
+        ofType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+          JSON.stringify(m.Properties.EventSourceArn).includes('"WatchQueue"'),
+        ) ?? [];
+      expect(mapping?.Properties).toMatchObject({
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 10 },
+      });
+    });
+
+    it('redrives failed watch tasks to a dead-letter queue and alarms on it and on a backlog', () => {
+      const queue = resource('WatchQueue').Properties;
+      expect(queue.RedrivePolicy).toEqual({
+        deadLetterTargetArn: getAtt('WatchQueueDeadLetterQueue'),
+        maxReceiveCount: 2,
+      });
+      // At least six times the worker's timeout, as AWS recommends for an SQS event source.
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 120);
+      expect(JSON.stringify(resource('WatchQueueDeadLetterAlarm').Properties.Dimensions)).toContain(
+        'WatchQueueDeadLetterQueue',
+      );
+      expect(resource('WatchQueueBacklogAlarm').Properties).toMatchObject({
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+      expect(JSON.stringify(resource('WatchWorkerErrorsAlarm').Properties.Dimensions)).toContain(
+        'WatchWorkerLambdaFunction',
+      );
+    });
+
+    it("gives the worker its own role: receive from the watch queue only, no send, no '*'", () => {
+      const all = workerStatements();
+      for (const statement of all) {
+        for (const action of asList(statement.Action)) expect(action).not.toMatch(/\*|sqs:SendMessage/);
+        for (const target of asList(statement.Resource)) expect(target).not.toBe('*');
+      }
+      const sqs = all.filter((s) => asList(s.Action).some((a) => a.startsWith('sqs:')));
+      expect(sqs).toEqual([expect.objectContaining({ Resource: getAtt('WatchQueue') })]);
+      const tables = all.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:'))).map((s) => s.Resource);
+      expect(tables).toEqual([getAtt('WatcherStateTable'), getAtt('IdempotencyTable')]);
+      expect(JSON.stringify(all)).not.toContain('JobQueue');
     });
   });
 });

@@ -21,7 +21,7 @@ describe('BACKUP_API_URL over plain http://', () => {
   it.each(['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080'])(
     'is accepted for a loopback address (%s), for local runs',
     (url) => {
-      expect(loadConfig({ ...base, BACKUP_API_URL: url }).api.baseUrl).toBe(url);
+      expect(loadConfig({ ...base, BACKUP_API_URL: url }).api?.baseUrl).toBe(url);
     },
   );
 
@@ -42,7 +42,7 @@ describe('BACKUP_API_URL ending in /api', () => {
     ['https://backup.example.com/api/', 'https://backup.example.com'],
     ['https://example.com/veeam/api', 'https://example.com/veeam'],
   ])('strips the /api of %s, since every path adds its own', (url, expected) => {
-    expect(loadConfig({ ...base, BACKUP_API_URL: url }).api.baseUrl).toBe(expected);
+    expect(loadConfig({ ...base, BACKUP_API_URL: url }).api?.baseUrl).toBe(expected);
   });
 });
 

@@ -22,7 +22,9 @@ describe('BACKUP_PRODUCT and BACKUP_API_VERSION', () => {
   });
 
   it('take a header revision for the header products and a path version for Azure', () => {
-    expect(loadConfig({ ...base, BACKUP_PRODUCT: 'vbr', BACKUP_API_VERSION: '1.3-rev2' }).api.version).toBe('1.3-rev2');
+    expect(loadConfig({ ...base, BACKUP_PRODUCT: 'vbr', BACKUP_API_VERSION: '1.3-rev2' }).api?.version).toBe(
+      '1.3-rev2',
+    );
     expect(() => loadConfig({ ...base, BACKUP_PRODUCT: 'vbr', BACKUP_API_VERSION: 'v1' })).toThrow(
       'BACKUP_API_VERSION must look like 1.2-rev1 or 1.3-rev2 for BACKUP_PRODUCT=vbr',
     );

@@ -24,16 +24,16 @@ describe('loadConfig', () => {
   describe('with a token and a Slack webhook', () => {
     it('defaults the API version to v1 and trims the trailing slash of the base URL', () => {
       const config = loadConfig(base);
-      expect(config.api.baseUrl).toBe('https://appliance.example.com');
-      expect(config.api.version).toBe('v1');
-      expect(config.api.credentials).toEqual({ kind: 'token', token: 'tok-abcdef-123456' });
+      expect(config.api?.baseUrl).toBe('https://appliance.example.com');
+      expect(config.api?.version).toBe('v1');
+      expect(config.api?.credentials).toEqual({ kind: 'token', token: 'tok-abcdef-123456' });
       expect(config.slack).toEqual({ kind: 'value', value: base.SLACK_WEBHOOK_URL });
       expect(config.teams).toBeUndefined();
-      expect(config.api.insecureTls).toBe(false);
+      expect(config.api?.insecureTls).toBe(false);
     });
 
     it('accepts a current appliance version such as v8.1', () => {
-      expect(loadConfig({ ...base, BACKUP_API_VERSION: 'v8.1' }).api.version).toBe('v8.1');
+      expect(loadConfig({ ...base, BACKUP_API_VERSION: 'v8.1' }).api?.version).toBe('v8.1');
     });
 
     it('rejects a malformed version, naming the variable', () => {
@@ -45,12 +45,15 @@ describe('loadConfig', () => {
     it('takes a username and password pair', () => {
       const { BACKUP_API_TOKEN: _, ...rest } = base;
       const config = loadConfig({ ...rest, BACKUP_API_USERNAME: 'notifier', BACKUP_API_PASSWORD: 'pw-123456' });
-      expect(config.api.credentials).toEqual({ kind: 'password', username: 'notifier', password: 'pw-123456' });
+      expect(config.api?.credentials).toEqual({ kind: 'password', username: 'notifier', password: 'pw-123456' });
     });
 
     it('takes a Secrets Manager ARN', () => {
       const { BACKUP_API_TOKEN: _, ...rest } = base;
-      expect(loadConfig({ ...rest, BACKUP_API_SECRET_ARN: ARN }).api.credentials).toEqual({ kind: 'secret', arn: ARN });
+      expect(loadConfig({ ...rest, BACKUP_API_SECRET_ARN: ARN }).api?.credentials).toEqual({
+        kind: 'secret',
+        arn: ARN,
+      });
     });
 
     it('names every variable when none is set', () => {
@@ -99,7 +102,7 @@ describe('loadConfig', () => {
 
   describe('TLS', () => {
     it('reads BACKUP_API_INSECURE_TLS only when explicitly true', () => {
-      expect(loadConfig({ ...base, BACKUP_API_INSECURE_TLS: 'true' }).api.insecureTls).toBe(true);
+      expect(loadConfig({ ...base, BACKUP_API_INSECURE_TLS: 'true' }).api?.insecureTls).toBe(true);
       expect(configError({ ...base, BACKUP_API_INSECURE_TLS: 'yes' }).message).toContain('BACKUP_API_INSECURE_TLS');
     });
 

@@ -52,6 +52,11 @@ export function policyTrends(sessions: Iterable<JobSession>, fromMs: number, toM
       sparkline: sparkline(ordered.slice(-SPARKLINE_RUNS).map(sessionDurationMs)),
     };
   });
+  return sortTrends(trends);
+}
+
+/** Worst first: an open failure streak, then a warning streak, then the lowest success rate; by name at a tie. */
+export function sortTrends(trends: PolicyTrend[]): PolicyTrend[] {
   const badness = (t: PolicyTrend) => (t.streak.cls === 'failure' ? 2 : t.streak.cls === 'warning' ? 1 : 0);
   return trends.sort(
     (a, b) =>

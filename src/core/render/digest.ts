@@ -36,22 +36,32 @@ export interface Digest {
 /** A digest lists at most this many failures; the rest are counted. */
 export const MAX_DIGEST_FAILURES = 10;
 
+/** A count per severity, all zero. */
+export function severityCounts(): Record<Severity, number> {
+  return { failed: 0, warning: 0, unknown: 0, canceled: 0, running: 0, success: 0 };
+}
+
 /** A message the watcher posts besides session notifications. */
 export type WatchMessage =
   | { readonly kind: 'digest'; readonly digest: Digest }
   | { readonly kind: 'missed-run'; readonly run: PolicyLastRun; readonly nowMs: number }
-  | { readonly kind: 'resumed'; readonly alert: PolicyLastRun; readonly run: PolicyLastRun };
+  | { readonly kind: 'resumed'; readonly alert: PolicyLastRun; readonly run: PolicyLastRun }
+  | {
+      readonly kind: 'appliance-unreachable';
+      readonly appliance: string;
+      readonly sinceMs: number;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'appliance-reachable';
+      readonly appliance: string;
+      readonly sinceMs: number;
+      readonly nowMs: number;
+    };
 
 /** Counts the sessions that finished in [fromMs, toMs]; `sessionUrl` links a failure (`{sessionId}` is its session ID, as in SESSION_URL_TEMPLATE). */
 export function buildDigest(sessions: Iterable<JobSession>, fromMs: number, toMs: number, sessionUrl: string): Digest {
-  const bySeverity: Record<Severity, number> = {
-    failed: 0,
-    warning: 0,
-    unknown: 0,
-    canceled: 0,
-    running: 0,
-    success: 0,
-  };
+  const bySeverity = severityCounts();
   const failures: DigestFailure[] = [];
   const seen = new Set<string>();
   let total = 0;
@@ -123,6 +133,8 @@ function digestFacts(digest: Digest): { title: string; counts: string; durations
 }
 
 function missedFacts(message: Exclude<WatchMessage, { kind: 'digest' }>): { title: string; body: string } {
+  if (message.kind === 'appliance-unreachable' || message.kind === 'appliance-reachable')
+    return applianceFacts(message);
   if (message.kind === 'missed-run') {
     const { run, nowMs } = message;
     const hours = Math.floor((nowMs - run.lastStopMs) / 3_600_000);
@@ -136,6 +148,23 @@ function missedFacts(message: Exclude<WatchMessage, { kind: 'digest' }>): { titl
   return {
     title: `✅ ${run.policyName} ran again`,
     body: `${run.policyName} ran again: session ${run.lastSessionId} finished ${formatUtcTime(new Date(run.lastStopMs).toISOString())} (${run.lastStatus}), ${gap} after the previous run.`,
+  };
+}
+
+function applianceFacts(message: Extract<WatchMessage, { kind: 'appliance-unreachable' | 'appliance-reachable' }>): {
+  title: string;
+  body: string;
+} {
+  const since = formatUtcTime(new Date(message.sinceMs).toISOString());
+  if (message.kind === 'appliance-unreachable') {
+    return {
+      title: `🔌 Appliance ${message.appliance} is unreachable`,
+      body: `The watcher cannot read appliance ${message.appliance} since ${since}: ${message.reason}. Its sessions are not being reported until it answers again.`,
+    };
+  }
+  return {
+    title: `✅ Appliance ${message.appliance} is reachable again`,
+    body: `Appliance ${message.appliance} answers again after ${formatDuration(message.nowMs - message.sinceMs)} (unreachable since ${since}); sessions that ended meanwhile are reported now.`,
   };
 }
 
@@ -206,7 +235,7 @@ export function renderWatchTeams(message: WatchMessage): TeamsMessage {
         wrap: true,
         weight: 'Bolder',
         size: 'Large',
-        color: message.kind === 'missed-run' ? 'Attention' : 'Good',
+        color: message.kind === 'missed-run' || message.kind === 'appliance-unreachable' ? 'Attention' : 'Good',
       },
       { type: 'TextBlock', text: escapeToFit(body, 2_000, escapeTeamsText), wrap: true },
     ]);

@@ -1,4 +1,4 @@
-import { headlineOf, sessionTimes, severityOf } from '../context.ts';
+import { applianceLabel, headlineOf, sessionTimes, severityOf } from '../context.ts';
 import { memoryLines } from '../history/lines.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
@@ -155,6 +155,8 @@ function renderSummary(notification: Notification, summary: Summary, mention: st
     mrkdwn(`*Duration*\n${durationMs === null ? 'unknown' : formatDuration(durationMs)}`),
   ];
   if (context?.status) fields.push(mrkdwn(`*Appliance status*\n${fitSlack(context.status, 100)}`));
+  const appliance = applianceLabel(notification);
+  if (appliance) fields.push(mrkdwn(`*Appliance*\n${fitSlack(appliance, 100)}`));
   const base: SlackBlock[] = [header(headline), ...memoryBlock(notification)];
   // The mention is trusted config (validated by the config), placed outside every escaped text.
   if (mention) base.push({ type: 'section', text: mrkdwn(`🔔 ${mention} please take a look.`) });
@@ -246,6 +248,8 @@ function renderProblem(notification: Notification, problem: ProblemReport): Slac
   ];
   if (problem.statusCode !== null) fields.push(mrkdwn(`*HTTP status*\n${problem.statusCode}`));
   if (notification.session?.policyName) fields.unshift(jobField(notification.session));
+  const appliance = applianceLabel(notification);
+  if (appliance) fields.push(mrkdwn(`*Appliance*\n${fitSlack(appliance, 100)}`));
   const link = linkButton(notification.session);
   return {
     text: fitSlack(`${title}: ${problem.detail}`, SLACK_LIMITS.fallbackText),

@@ -1,4 +1,4 @@
-import { headlineOf, sessionTimes, severityOf } from '../context.ts';
+import { applianceLabel, headlineOf, sessionTimes, severityOf } from '../context.ts';
 import { memoryLines } from '../history/lines.ts';
 import { describeOutcome } from '../status.ts';
 import { describeSteps } from '../summarize.ts';
@@ -209,6 +209,8 @@ function summaryBody(
   if (notification.session?.status) {
     facts.push({ title: 'Appliance status', value: fitTeams(notification.session.status, 100) });
   }
+  const appliance = applianceLabel(notification);
+  if (appliance) facts.push({ title: 'Appliance', value: fitTeams(appliance, 100) });
   const headlineText = fitTeams(headlineOf(notification), 400);
   const body: CardElement[] = [headline(headlineText, severity ? COLORS[severity] : 'Warning')];
   body.push(...memoryBlocks(notification));
@@ -254,6 +256,8 @@ function problemBody(notification: Notification, problem: ProblemReport): CardEl
   ];
   if (problem.statusCode !== null) facts.push({ title: 'HTTP status', value: String(problem.statusCode) });
   if (notification.session?.policyName) facts.unshift(jobFact(notification.session));
+  const appliance = applianceLabel(notification);
+  if (appliance) facts.push({ title: 'Appliance', value: fitTeams(appliance, 100) });
   return [
     headline(fitTeams(headlineOf(notification), 400), 'Attention'),
     ...memoryBlocks(notification),
