@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config/notifier.ts';
 import { createLogger } from '../logger.ts';
+import { noMetrics } from '../metrics.ts';
 import { createRuntime } from '../runtime.ts';
 import { createHandler } from '../triggers/router.ts';
 import { startApplianceEmulator } from './appliance-emulator.ts';
@@ -45,7 +46,7 @@ export async function runHistoryDemo(options: { verbose: boolean }): Promise<num
   });
   const logger = createLogger({ logLevel: options.verbose ? 'INFO' : 'WARN' });
   // Six runs are too few for the default baseline of five earlier successes before the slow one: three will do here.
-  const handler = createHandler(() => createRuntime(config, { logger, baselineMinRuns: 3 }));
+  const handler = createHandler(() => createRuntime(config, { logger, metrics: noMetrics, baselineMinRuns: 3 }));
   let failures = 0;
   console.log(
     `job-session-notifier: policy history demo — appliance emulator ${appliance.url}, Slack emulator ${slack.url}`,

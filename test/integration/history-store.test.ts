@@ -75,6 +75,7 @@ describe('DynamoDB history store', () => {
     await recorder.saveThread(threaded, since, '1700000099.000100', deadline);
     const next = await recorder.record(threaded, run('10', 'failure', 10), deadline);
     expect(next?.thread?.ts).toBe('1700000000.000100');
+    await recorder.flush();
   });
 
   it('reports an unreachable table as a recorder warning, not a failure', async () => {
