@@ -568,7 +568,8 @@ describe('the packaged deployment', () => {
       const sqs = all.filter((s) => asList(s.Action).some((a) => a.startsWith('sqs:')));
       expect(sqs).toEqual([expect.objectContaining({ Resource: getAtt('WatchQueue') })]);
       const tables = all.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:'))).map((s) => s.Resource);
-      expect(tables).toEqual([getAtt('WatcherStateTable'), getAtt('IdempotencyTable')]);
+      // The history# items of the watcher table (policy memory), the watcher state, the delivery records.
+      expect(tables).toEqual([getAtt('WatcherStateTable'), getAtt('WatcherStateTable'), getAtt('IdempotencyTable')]);
       expect(JSON.stringify(all)).not.toContain('JobQueue');
     });
   });
