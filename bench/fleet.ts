@@ -86,7 +86,11 @@ async function floorMs(): Promise<number> {
     while (next < jobs.length) {
       const job = jobs[next++];
       if (job === undefined) return;
-      const body = await call(`${job.url}/api/v1/jobSessions/${job.id}/log`, 'GET');
+      // The log and the per-object results, in parallel, as the notifier reads them.
+      const [body] = await Promise.all([
+        call(`${job.url}/api/v1/jobSessions/${job.id}/log`, 'GET'),
+        call(`${job.url}/api/v1/jobSessions/${job.id}/protectedItems?Offset=0&Limit=1000`, 'GET'),
+      ]);
       await Promise.all(['floor-a', 'floor-b'].map((name) => call(sink.urlFor(name), 'POST', body.slice(0, 2000))));
     }
   };
@@ -94,7 +98,9 @@ async function floorMs(): Promise<number> {
   await Promise.all(Array.from({ length: WORKERS * 4 }, lane));
   return performance.now() - t;
 }
-log(`floor: ${APPLIANCES * SESSIONS} log reads and ${2 * APPLIANCES * SESSIONS} posts with bare node:http calls`);
+log(
+  `floor: ${APPLIANCES * SESSIONS} log and per-object reads and ${2 * APPLIANCES * SESSIONS} posts with bare node:http calls`,
+);
 // Twice, the faster counts: the first pass also pays for the emulators' first serialisation of each log.
 const floor = Math.min(await floorMs(), await floorMs());
 for (const e of emulators) e.reset();
@@ -184,7 +190,7 @@ for (const body of generic) {
 const expected = APPLIANCES * SESSIONS;
 const exactlyOnce = perSession.size === expected && [...perSession.values()].every((n) => n === 1);
 const calls = emulators.map((e) => e.requests.length);
-const byRoute = (route: 'token' | 'sessions' | 'log' | 'session') =>
+const byRoute = (route: 'token' | 'sessions' | 'log' | 'session' | 'objects') =>
   round(emulators.reduce((n, e) => n + e.requestsTo(route).length, 0) / APPLIANCES, 2);
 const results = {
   fleet: { appliances: APPLIANCES, sessionsPerAppliance: SESSIONS, workers: WORKERS },
@@ -199,6 +205,7 @@ const results = {
     token: byRoute('token'),
     list: byRoute('sessions'),
     log: byRoute('log'),
+    objects: byRoute('objects'),
     session: byRoute('session'),
   },
   peakRssPerWorkerMB: workers.map((w) => round(w.peakMB)),

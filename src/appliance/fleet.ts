@@ -42,7 +42,9 @@ export interface FleetOptions {
 
 /** The fleet from its configuration; a secret-held list is re-read through the secret cache and rebuilt when it changes. */
 export function createFleet(ref: AppliancesRef, options: FleetOptions): Fleet {
-  let built: { text: string; members: Map<string, FleetMember> } | undefined;
+  // A listed fleet is built now, so its warnings (insecure TLS, clear-text http) are logged when the container starts.
+  let built: { text: string; members: Map<string, FleetMember> } | undefined =
+    ref.kind === 'list' ? { text: '', members: buildMembers(ref.appliances, options) } : undefined;
   const load = async (): Promise<Map<string, FleetMember>> => {
     if (ref.kind === 'list') {
       built ??= { text: '', members: buildMembers(ref.appliances, options) };
