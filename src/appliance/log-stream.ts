@@ -1,5 +1,19 @@
 import { StringDecoder } from 'node:string_decoder';
 import { isLogItem, type LogItem, LogItemSchema, SessionLogSchema } from '../core/session-log.ts';
+import { LogShapeError, LogSyntaxError } from './log-stream-errors.ts';
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isPunctuation,
+  isSpace,
+  MAX_CAPTURED_CHARS,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  ValueCapture,
+} from './log-stream-scan.ts';
 
 /*
  * A streaming reader for the body of `GET /jobSessions/{id}/log`, chosen by measurement (README, Benchmarks): whole-body
@@ -12,21 +26,8 @@ import { isLogItem, type LogItem, LogItemSchema, SessionLogSchema } from '../cor
  * fields is rejected (JSON.parse would keep the last; entries of the first would already have been counted).
  */
 
-/** The body is not JSON (malformed or cut short); a SyntaxError so callers can tell it from a wrong shape. */
-export class LogSyntaxError extends SyntaxError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'LogSyntaxError';
-  }
-}
-
-/** The body is JSON but not a session log (a ZodError from the schema is the `cause` when there is one). */
-export class LogShapeError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'LogShapeError';
-  }
-}
+export { LogShapeError, LogSyntaxError } from './log-stream-errors.ts';
+export { MAX_NESTING_DEPTH } from './log-stream-scan.ts';
 
 /** Feeds validated entries to `onItem` as chunks arrive; `end()` returns the appliance's `jobSessionId`. */
 export interface LogStreamParser {
@@ -35,7 +36,7 @@ export interface LogStreamParser {
   end(): { readonly jobSessionId: string | null };
 }
 
-// Parser states and character codes, plain numbers so the hot loops compare small integers.
+// Parser states, plain numbers so the hot loop compares small integers.
 const START = 0;
 const OBJECT_OPEN = 1;
 const KEY_EXPECTED = 2;
@@ -51,345 +52,233 @@ const AFTER_ELEMENT = 11;
 const DONE = 12;
 const FALLBACK = 13;
 
-const TAB = 9;
-const NEWLINE = 10;
-const RETURN = 13;
-const SPACE = 32;
-const QUOTE = 34;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-
-// A top-level value other than `log` (or a non-object document) is captured whole; past this size it is not a session log.
-const MAX_CAPTURED_CHARS = 1024 * 1024;
-// Log entries are a few levels deep; a nesting bomb (millions of `[`) would cost JSON.parse hundreds of MB to build.
-export const MAX_NESTING_DEPTH = 64;
-// One entry is held whole before it is parsed; past this it would cost several times its size in the 256 MB function.
-const MAX_ENTRY_CHARS = 8 * 1024 * 1024;
-
-function isSpace(c: number): boolean {
-  return c === SPACE || c === NEWLINE || c === RETURN || c === TAB;
-}
-
 /** Starts a parser that calls `onItem` with each validated LogItem of the `log` array, in order, and its JSON length. */
 export function createLogStreamParser(onItem: (item: LogItem, chars: number) => void): LogStreamParser {
-  const decoder = new StringDecoder('utf8');
-  let state = START;
-  // The value being captured: finished pieces from earlier chunks, and the scanner's resumable state.
-  let parts: string[] = [];
-  let partsLength = 0;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  // Position of the next backslash in the current chunk (cached so each chunk is searched once), or MAX_SAFE_INTEGER.
-  let backslash = -1;
-  let literal = false;
-  let key = '';
-  let sawLog = false;
-  let jobSessionId: unknown;
-  let offset = 0;
+  return new StreamParser(onItem);
+}
 
-  const syntax = (what: string): LogSyntaxError => new LogSyntaxError(`malformed JSON at character ${offset}: ${what}`);
+class StreamParser implements LogStreamParser {
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #value = new ValueCapture();
+  #state = START;
+  #key = '';
+  #sawLog = false;
+  #jobSessionId: unknown;
+  #offset = 0;
+  // Whether a capture is in progress and where the current chunk's part of it starts (0 when carried over).
+  #captureStart = -1;
+  // Entries that lie whole inside the current chunk are parsed together: one JSON.parse of "[e1,e2,…]" per chunk
+  // costs less than one call per entry. Only commas and whitespace separate them (the state machine checked that).
+  #batchStart = -1;
+  #batchEnd = -1;
+  #batchCount = 0;
 
-  const beginCapture = (c: number): void => {
-    parts = [];
-    partsLength = 0;
-    depth = 0;
-    inString = false;
-    escaped = false;
-    literal = c !== OPEN_BRACE && c !== OPEN_BRACKET && c !== QUOTE;
-  };
+  readonly #onItem: (item: LogItem, chars: number) => void;
 
-  /**
-   * Scans `text` from `from` for the end of the value being captured; returns the index just past it, or -1 when the
-   * value goes on in the next chunk (then the scanned part is kept). Resumable: all state lives outside.
-   */
-  const scan = (text: string, from: number): number => {
+  constructor(onItem: (item: LogItem, chars: number) => void) {
+    this.#onItem = onItem;
+  }
+
+  write(chunk: Buffer | string): void {
+    const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
+    if (text.length > 0) this.#feed(text);
+  }
+
+  end(): { readonly jobSessionId: string | null } {
+    const rest = this.#decoder.end();
+    if (rest.length > 0) this.#feed(rest);
+    if (this.#state === FALLBACK) {
+      // Malformed text throws a LogSyntaxError here; well-formed text that is not an object fails the schema.
+      const parsed = SessionLogSchema.safeParse(this.#parseJson(this.#value.held()));
+      throw new LogShapeError('the body is not a session log object', parsed.success ? {} : { cause: parsed.error });
+    }
+    if (this.#state !== DONE) throw new LogSyntaxError('the JSON document is truncated');
+    const parsed = SessionLogSchema.safeParse({ jobSessionId: this.#jobSessionId, log: null });
+    if (!parsed.success) throw new LogShapeError('"jobSessionId" is not a string or number', { cause: parsed.error });
+    const id = parsed.data.jobSessionId;
+    return { jobSessionId: id === null || id === undefined ? null : String(id) };
+  }
+
+  #feed(text: string): void {
     const length = text.length;
-    let i = from;
-    if (literal) {
-      while (i < length) {
-        const c = text.charCodeAt(i);
-        if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) return i;
-        i++;
-      }
-      return -1;
-    }
-    if (escaped) {
-      // The previous chunk ended on a backslash inside a string: this character is escaped.
-      escaped = false;
-      i++;
-    }
+    let i = 0;
+    if (this.#captureStart !== -1) this.#captureStart = 0;
+    this.#value.nextChunk();
     while (i < length) {
-      if (inString) {
-        // Most of a log is string content: jump to the next quote, and to the next backslash only when it comes first.
-        let quote = text.indexOf('"', i);
-        if (quote === -1) quote = length;
-        if (backslash < i) {
-          backslash = text.indexOf('\\', i);
-          if (backslash === -1) backslash = Number.MAX_SAFE_INTEGER;
+      const state = this.#state;
+      if (state === ELEMENT || state === VALUE || state === KEY) {
+        i = this.#continueCapture(text, i);
+      } else if (state === FALLBACK) {
+        this.#holdRest(text, i);
+        return;
+      } else {
+        const c = text.charCodeAt(i);
+        if (isSpace(c) || this.#step(c, i)) {
+          i++;
+          this.#offset++;
         }
-        if (backslash < quote) {
-          i = backslash + 2;
-          if (i > length) {
-            escaped = true;
-            return -1;
-          }
-          continue;
-        }
-        if (quote === length) return -1;
-        i = quote + 1;
-        inString = false;
-        if (depth === 0) return i;
-        continue;
-      }
-      const c = text.charCodeAt(i++);
-      if (c === QUOTE) inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (++depth > MAX_NESTING_DEPTH) {
-          throw new LogShapeError(`a value in the log is nested more than ${MAX_NESTING_DEPTH} levels deep`);
-        }
-      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        if (--depth === 0) return i;
       }
     }
-    return -1;
-  };
+    this.#flushBatch(text);
+  }
 
-  /** Continues the capture started at `start`; the complete value's text, or undefined to wait for more. */
-  const capture = (text: string, start: number, resumeAt: number): { value: string; end: number } | undefined => {
-    const end = scan(text, resumeAt);
+  /** Keeps the rest of a document that is not an object (bounded) so end() can say what is wrong with it. */
+  #holdRest(text: string, i: number): void {
+    const kept = this.#value.hold(i === 0 ? text : text.slice(i));
+    if (kept > MAX_CAPTURED_CHARS) throw new LogShapeError('the body is not a session log object');
+    this.#offset += text.length - i;
+  }
+
+  /** Goes on with the key, value or entry being captured from `i`; where the next step starts. */
+  #continueCapture(text: string, i: number): number {
+    const start = this.#captureStart;
+    const carried = this.#value.carried();
+    const end = this.#value.capture(text, start, i, this.#state === ELEMENT);
     if (end === -1) {
-      const piece = start === 0 ? text : text.slice(start);
-      partsLength += piece.length;
-      if (state !== ELEMENT && partsLength > MAX_CAPTURED_CHARS) {
-        throw new LogShapeError('a top-level value is too large to be part of a session log');
-      }
-      if (partsLength > MAX_ENTRY_CHARS) throw new LogShapeError('a log entry is larger than 8 MB');
-      parts.push(piece);
-      return undefined;
+      this.#offset += text.length - i;
+      return text.length;
     }
-    const tail = text.slice(start, end);
-    const value = parts.length === 0 ? tail : parts.join('') + tail;
-    parts = [];
-    partsLength = 0;
-    return { value, end };
-  };
+    this.#offset += end - i;
+    this.#captureStart = -1;
+    if (this.#state === ELEMENT) {
+      if (carried) this.#acceptItem(this.#value.take(text, start, end));
+      else {
+        if (this.#batchCount === 0) this.#batchStart = start;
+        this.#batchEnd = end;
+        this.#batchCount++;
+      }
+      this.#state = AFTER_ELEMENT;
+    } else if (this.#state === VALUE) {
+      this.#acceptValue(this.#value.take(text, start, end));
+      this.#state = AFTER_VALUE;
+    } else {
+      this.#acceptKey(this.#value.take(text, start, end));
+      this.#state = AFTER_KEY;
+    }
+    return end;
+  }
 
-  const parseJson = (text: string): unknown => {
+  /** Takes the structural character `c` at `i`; false when a capture starts there instead (it is not consumed). */
+  #step(c: number, i: number): boolean {
+    switch (this.#state) {
+      case START:
+        if (c === OPEN_BRACE) this.#state = OBJECT_OPEN;
+        else {
+          // Not an object: keep it whole (bounded) so end() can say whether it is malformed or merely not a log.
+          this.#state = FALLBACK;
+          this.#value.begin(c);
+        }
+        return c === OPEN_BRACE;
+      case OBJECT_OPEN:
+      case KEY_EXPECTED:
+        return this.#keyStart(c, i);
+      case AFTER_KEY:
+        if (c !== COLON) throw this.#syntax('expected ":"');
+        this.#state = VALUE_START;
+        return true;
+      case VALUE_START:
+        return this.#nextOrCapture(this.#key === 'log' && c === OPEN_BRACKET, LOG_START, VALUE, c, i);
+      case AFTER_VALUE:
+        if (c === COMMA) this.#state = KEY_EXPECTED;
+        else if (c === CLOSE_BRACE) this.#state = DONE;
+        else throw this.#syntax('expected "," or "}"');
+        return true;
+      case LOG_START:
+      case ELEMENT_EXPECTED:
+        return this.#nextOrCapture(c === CLOSE_BRACKET && this.#state === LOG_START, AFTER_VALUE, ELEMENT, c, i);
+      case AFTER_ELEMENT:
+        if (c === COMMA) this.#state = ELEMENT_EXPECTED;
+        else if (c === CLOSE_BRACKET) this.#state = AFTER_VALUE;
+        else throw this.#syntax('expected "," or "]" in the log array');
+        return true;
+      default:
+        throw this.#syntax('unexpected text after the end of the document');
+    }
+  }
+
+  #keyStart(c: number, i: number): boolean {
+    if (c === CLOSE_BRACE && this.#state === OBJECT_OPEN) {
+      this.#state = DONE;
+      return true;
+    }
+    if (c !== QUOTE) throw this.#syntax('expected a field name');
+    this.#startCapture(KEY, c, i);
+    return false;
+  }
+
+  /** `c` either moves to state `next` (when `structural`) or starts a value captured in state `capturing`. */
+  #nextOrCapture(structural: boolean, next: number, capturing: number, c: number, i: number): boolean {
+    if (structural) {
+      this.#state = next;
+      return true;
+    }
+    if (isPunctuation(c)) throw this.#syntax(capturing === ELEMENT ? 'expected a log entry' : 'expected a value');
+    this.#startCapture(capturing, c, i);
+    return false;
+  }
+
+  #startCapture(state: number, c: number, i: number): void {
+    this.#value.begin(c);
+    this.#state = state;
+    this.#captureStart = i;
+  }
+
+  #syntax(what: string): LogSyntaxError {
+    return new LogSyntaxError(`malformed JSON at character ${this.#offset}: ${what}`);
+  }
+
+  #parseJson(text: string): unknown {
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new LogSyntaxError(`malformed JSON near character ${offset}`, { cause: error });
+      throw new LogSyntaxError(`malformed JSON near character ${this.#offset}`, { cause: error });
     }
-  };
+  }
 
-  const acceptValueAsItem = (value: unknown, chars: number): void => {
+  #acceptKey(text: string): void {
+    this.#key = this.#parseJson(text) as string;
+    if (this.#key === 'log') {
+      if (this.#sawLog) throw new LogShapeError('the body has two "log" fields');
+      this.#sawLog = true;
+    }
+  }
+
+  #acceptValue(text: string): void {
+    const value = this.#parseJson(text);
+    if (this.#key === 'log') {
+      // Only `null` reaches here: an array goes through the entry scanner.
+      if (value !== null) throw new LogShapeError('"log" is neither an array nor null');
+    } else if (this.#key === 'jobSessionId') {
+      this.#jobSessionId = value;
+    }
+  }
+
+  #acceptItem(text: string): void {
+    this.#acceptValueAsItem(this.#parseJson(text), text.length);
+  }
+
+  #acceptValueAsItem(value: unknown, chars: number): void {
     if (isLogItem(value)) {
-      onItem(value, chars);
+      this.#onItem(value, chars);
       return;
     }
     const parsed = LogItemSchema.safeParse(value);
     if (!parsed.success)
       throw new LogShapeError('a log entry does not match the LogItem schema', { cause: parsed.error });
-    onItem(parsed.data, chars);
-  };
+    this.#onItem(parsed.data, chars);
+  }
 
-  const acceptItem = (text: string): void => acceptValueAsItem(parseJson(text), text.length);
-
-  // Entries that lie whole inside the current chunk are parsed together: one JSON.parse of "[e1,e2,…]" per chunk
-  // costs less than one call per entry. Only commas and whitespace separate them (the state machine checked that).
-  let batchStart = -1;
-  let batchEnd = -1;
-  let batchCount = 0;
-  const flushBatch = (text: string): void => {
-    if (batchCount === 0) return;
-    const count = batchCount;
-    const slice = text.slice(batchStart, batchEnd);
-    batchCount = 0;
+  #flushBatch(text: string): void {
+    if (this.#batchCount === 0) return;
+    const count = this.#batchCount;
+    const slice = text.slice(this.#batchStart, this.#batchEnd);
+    this.#batchCount = 0;
     if (count === 1) {
-      acceptItem(slice);
+      this.#acceptItem(slice);
       return;
     }
-    const values = parseJson(`[${slice}]`) as unknown[];
+    const values = this.#parseJson(`[${slice}]`) as unknown[];
     const chars = slice.length / count;
-    for (const value of values) acceptValueAsItem(value, chars);
-  };
-
-  const acceptValue = (text: string): void => {
-    const value = parseJson(text);
-    if (key === 'log') {
-      // Only `null` reaches here: an array goes through the entry scanner.
-      if (value !== null) throw new LogShapeError('"log" is neither an array nor null');
-    } else if (key === 'jobSessionId') {
-      jobSessionId = value;
-    }
-  };
-
-  // Whether a capture is in progress and where the current chunk's part of it starts (0 when carried over).
-  let captureStart = -1;
-
-  const feed = (text: string): void => {
-    let i = 0;
-    const length = text.length;
-    if (captureStart !== -1) captureStart = 0;
-    backslash = -1;
-    while (i < length) {
-      switch (state) {
-        case ELEMENT:
-        case VALUE:
-        case KEY:
-        case FALLBACK: {
-          if (state === FALLBACK) {
-            partsLength += length - i;
-            if (partsLength > MAX_CAPTURED_CHARS) throw new LogShapeError('the body is not a session log object');
-            parts.push(i === 0 ? text : text.slice(i));
-            offset += length - i;
-            return;
-          }
-          const carried = parts.length > 0;
-          const start = captureStart;
-          const done = capture(text, captureStart, i);
-          if (done === undefined) {
-            offset += length - i;
-            i = length;
-            break;
-          }
-          offset += done.end - i;
-          i = done.end;
-          captureStart = -1;
-          if (state === ELEMENT) {
-            if (carried) acceptItem(done.value);
-            else {
-              if (batchCount === 0) batchStart = start;
-              batchEnd = done.end;
-              batchCount++;
-            }
-            state = AFTER_ELEMENT;
-          } else if (state === VALUE) {
-            acceptValue(done.value);
-            state = AFTER_VALUE;
-          } else {
-            key = parseJson(done.value) as string;
-            if (key === 'log') {
-              if (sawLog) throw new LogShapeError('the body has two "log" fields');
-              sawLog = true;
-            }
-            state = AFTER_KEY;
-          }
-          break;
-        }
-        default: {
-          const c = text.charCodeAt(i);
-          if (isSpace(c)) {
-            i++;
-            offset++;
-            break;
-          }
-          switch (state) {
-            case START:
-              if (c === OPEN_BRACE) {
-                state = OBJECT_OPEN;
-                i++;
-                offset++;
-              } else {
-                // Not an object: keep it whole (bounded) so end() can say whether it is malformed or merely not a log.
-                state = FALLBACK;
-                parts = [];
-                partsLength = 0;
-              }
-              break;
-            case OBJECT_OPEN:
-            case KEY_EXPECTED:
-              if (c === CLOSE_BRACE && state === OBJECT_OPEN) {
-                state = DONE;
-                i++;
-                offset++;
-              } else if (c === QUOTE) {
-                beginCapture(c);
-                state = KEY;
-                captureStart = i;
-              } else throw syntax('expected a field name');
-              break;
-            case AFTER_KEY:
-              if (c !== COLON) throw syntax('expected ":"');
-              state = VALUE_START;
-              i++;
-              offset++;
-              break;
-            case VALUE_START:
-              if (key === 'log' && c === OPEN_BRACKET) {
-                state = LOG_START;
-                i++;
-                offset++;
-              } else {
-                if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === COLON) {
-                  throw syntax('expected a value');
-                }
-                beginCapture(c);
-                state = VALUE;
-                captureStart = i;
-              }
-              break;
-            case AFTER_VALUE:
-              if (c === COMMA) state = KEY_EXPECTED;
-              else if (c === CLOSE_BRACE) state = DONE;
-              else throw syntax('expected "," or "}"');
-              i++;
-              offset++;
-              break;
-            case LOG_START:
-            case ELEMENT_EXPECTED:
-              if (c === CLOSE_BRACKET && state === LOG_START) {
-                state = AFTER_VALUE;
-                i++;
-                offset++;
-              } else {
-                if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === COLON) {
-                  throw syntax('expected a log entry');
-                }
-                beginCapture(c);
-                state = ELEMENT;
-                captureStart = i;
-              }
-              break;
-            case AFTER_ELEMENT:
-              if (c === COMMA) state = ELEMENT_EXPECTED;
-              else if (c === CLOSE_BRACKET) state = AFTER_VALUE;
-              else throw syntax('expected "," or "]" in the log array');
-              i++;
-              offset++;
-              break;
-            case DONE:
-              throw syntax('unexpected text after the end of the document');
-          }
-        }
-      }
-    }
-    flushBatch(text);
-  };
-
-  return {
-    write(chunk) {
-      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-      if (text.length > 0) feed(text);
-    },
-    end() {
-      const rest = decoder.end();
-      if (rest.length > 0) feed(rest);
-      if (state === FALLBACK) {
-        // Malformed text throws a LogSyntaxError here; well-formed text that is not an object fails the schema.
-        const parsed = SessionLogSchema.safeParse(parseJson(parts.join('')));
-        throw new LogShapeError('the body is not a session log object', parsed.success ? {} : { cause: parsed.error });
-      }
-      if (state !== DONE) throw new LogSyntaxError('the JSON document is truncated');
-      const parsed = SessionLogSchema.safeParse({ jobSessionId, log: null });
-      if (!parsed.success) throw new LogShapeError('"jobSessionId" is not a string or number', { cause: parsed.error });
-      const id = parsed.data.jobSessionId;
-      return { jobSessionId: id === null || id === undefined ? null : String(id) };
-    },
-  };
+    for (const value of values) this.#acceptValueAsItem(value, chars);
+  }
 }

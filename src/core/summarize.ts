@@ -34,45 +34,99 @@ const MAX_TIME_MS = 8.64e15;
  * so memory stays flat however many entries stream through.
  */
 export function createSummaryBuilder(sessionId: string): LogSink<Summary> {
-  // Rows by case-folded status, and a cache by verbatim status so the common case skips trim/toLowerCase.
-  const rows = new Map<string, CountRow>();
-  const byVerbatim = new Map<string, CountRow>();
-  let unknownRows = 0;
-  let total = 0;
-  let worstRank = NO_RANK;
-  const failed: ProblemStep[] = [];
-  const warnings: ProblemStep[] = [];
-  let failedCount = 0;
-  let warningCount = 0;
-  let earliest = Number.POSITIVE_INFINITY;
-  let latest = Number.NEGATIVE_INFINITY;
+  return new SummaryBuilder(sessionId);
+}
 
-  function rowFor(verbatim: string): CountRow {
-    const cached = byVerbatim.get(verbatim);
+class SummaryBuilder implements LogSink<Summary> {
+  // Rows by case-folded status, and a cache by verbatim status so the common case skips trim/toLowerCase.
+  readonly #rows = new Map<string, CountRow>();
+  readonly #byVerbatim = new Map<string, CountRow>();
+  #unknownRows = 0;
+  #total = 0;
+  #worstRank = NO_RANK;
+  readonly #failed: ProblemStep[] = [];
+  readonly #warnings: ProblemStep[] = [];
+  #failedCount = 0;
+  #warningCount = 0;
+  #earliest = Number.POSITIVE_INFINITY;
+  #latest = Number.NEGATIVE_INFINITY;
+
+  readonly #sessionId: string;
+
+  constructor(sessionId: string) {
+    this.#sessionId = sessionId;
+  }
+
+  add(item: LogItem): void {
+    const row = this.#rowFor(item.status);
+    row.count++;
+    this.#total++;
+    const rank = severityRank(row.severity);
+    if (rank < this.#worstRank) this.#worstRank = rank;
+    const start = this.#addTimes(item);
+    if (row.severity === 'failed') {
+      this.#failedCount++;
+      if (this.#failed.length < MAX_PROBLEMS_KEPT) this.#failed.push(problem('failed', item, start));
+    } else if (row.severity === 'warning') {
+      this.#warningCount++;
+      if (this.#warnings.length < MAX_PROBLEMS_KEPT) this.#warnings.push(problem('warning', item, start));
+    }
+  }
+
+  finish(): Summary {
+    const counts: StatusCount[] = [...this.#rows.values()]
+      .sort(
+        (a, b) => b.count - a.count || severityRank(a.severity) - severityRank(b.severity) || a.firstSeen - b.firstSeen,
+      )
+      .map(({ status, severity, count }) => ({ status, severity, count }));
+    const earliest = this.#earliest;
+    const latest = this.#latest;
+    const timed = Number.isFinite(earliest);
+    return {
+      sessionId: this.#sessionId,
+      totalSteps: this.#total,
+      counts,
+      worst: SEVERITY_ORDER[this.#worstRank] ?? null,
+      problems: [...this.#failed, ...this.#warnings],
+      failedCount: this.#failedCount,
+      warningCount: this.#warningCount,
+      durationMs: timed ? Math.round(latest - earliest) : null,
+      startedAt: timed ? new Date(earliest).toISOString() : null,
+      endedAt: timed ? new Date(latest).toISOString() : null,
+    };
+  }
+
+  #rowFor(verbatim: string): CountRow {
+    const cached = this.#byVerbatim.get(verbatim);
     if (cached !== undefined) return cached;
     const normalized = normalizeStatus(verbatim);
     const key = normalized.status.toLowerCase();
-    let row = rows.get(key);
+    let row = this.#rows.get(key);
     if (row === undefined) {
       const unknown = normalized.severity === 'unknown' && key !== 'unknown';
-      if (unknown && unknownRows >= MAX_UNKNOWN_STATUS_ROWS) {
-        row = rows.get(OTHER_STATUSES_LABEL.toLowerCase());
-        if (row === undefined) {
-          row = { status: OTHER_STATUSES_LABEL, severity: 'unknown', count: 0, firstSeen: total };
-          rows.set(OTHER_STATUSES_LABEL.toLowerCase(), row);
-        }
-        // Not cached: an unbounded stream of distinct junk statuses must not grow the cache either.
-        return row;
-      }
-      if (unknown) unknownRows++;
-      row = { status: normalized.status, severity: normalized.severity, count: 0, firstSeen: total };
-      rows.set(key, row);
+      // Not cached: an unbounded stream of distinct junk statuses must not grow the cache either.
+      if (unknown && this.#unknownRows >= MAX_UNKNOWN_STATUS_ROWS) return this.#otherStatusesRow();
+      if (unknown) this.#unknownRows++;
+      row = { status: normalized.status, severity: normalized.severity, count: 0, firstSeen: this.#total };
+      this.#rows.set(key, row);
     }
-    if (byVerbatim.size < 4 * MAX_UNKNOWN_STATUS_ROWS) byVerbatim.set(verbatim, row);
+    if (this.#byVerbatim.size < 4 * MAX_UNKNOWN_STATUS_ROWS) this.#byVerbatim.set(verbatim, row);
     return row;
   }
 
-  function addTimes(item: LogItem): number {
+  /** The shared row for unrecognised statuses past MAX_UNKNOWN_STATUS_ROWS, created when first needed. */
+  #otherStatusesRow(): CountRow {
+    const key = OTHER_STATUSES_LABEL.toLowerCase();
+    let row = this.#rows.get(key);
+    if (row === undefined) {
+      row = { status: OTHER_STATUSES_LABEL, severity: 'unknown', count: 0, firstSeen: this.#total };
+      this.#rows.set(key, row);
+    }
+    return row;
+  }
+
+  /** Widens the session's span by the entry's; its start time, or NaN when it has none. */
+  #addTimes(item: LogItem): number {
     // logTime is parsed only when needed: Date.parse is the dominant per-entry cost.
     let start = parseTimestamp(item.executionStartTime);
     let logTime: number | undefined;
@@ -81,7 +135,7 @@ export function createSummaryBuilder(sessionId: string): LogSink<Summary> {
       start = logTime;
     }
     if (Number.isNaN(start)) return start;
-    if (start < earliest) earliest = start;
+    if (start < this.#earliest) this.#earliest = start;
     let end = start;
     const duration = parseDuration(item.executionDuration);
     if (duration !== null) {
@@ -92,49 +146,9 @@ export function createSummaryBuilder(sessionId: string): LogSink<Summary> {
       logTime ??= parseTimestamp(item.logTime);
       if (logTime > start) end = logTime;
     }
-    if (end > latest) latest = end;
+    if (end > this.#latest) this.#latest = end;
     return start;
   }
-
-  return {
-    add(item: LogItem): void {
-      const row = rowFor(item.status);
-      row.count++;
-      total++;
-      const rank = severityRank(row.severity);
-      if (rank < worstRank) worstRank = rank;
-      const start = addTimes(item);
-      if (row.severity === 'failed') {
-        failedCount++;
-        if (failed.length < MAX_PROBLEMS_KEPT) failed.push(problem('failed', item, start));
-      } else if (row.severity === 'warning') {
-        warningCount++;
-        if (warnings.length < MAX_PROBLEMS_KEPT) warnings.push(problem('warning', item, start));
-      }
-    },
-
-    finish(): Summary {
-      const counts: StatusCount[] = [...rows.values()]
-        .sort(
-          (a, b) =>
-            b.count - a.count || severityRank(a.severity) - severityRank(b.severity) || a.firstSeen - b.firstSeen,
-        )
-        .map(({ status, severity, count }) => ({ status, severity, count }));
-      const timed = Number.isFinite(earliest);
-      return {
-        sessionId,
-        totalSteps: total,
-        counts,
-        worst: SEVERITY_ORDER[worstRank] ?? null,
-        problems: [...failed, ...warnings],
-        failedCount,
-        warningCount,
-        durationMs: timed ? Math.round(latest - earliest) : null,
-        startedAt: timed ? new Date(earliest).toISOString() : null,
-        endedAt: timed ? new Date(latest).toISOString() : null,
-      };
-    },
-  };
 }
 
 function problem(severity: 'failed' | 'warning', item: LogItem, start: number): ProblemStep {
