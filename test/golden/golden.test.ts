@@ -54,6 +54,7 @@ describe('golden messages', () => {
         Object.keys(WATCH_DESTINATIONS).map((d) => `watcher/${w.name}/${d}.json`),
       ),
     ].sort();
-    expect(committedGoldenFiles()).toEqual(expected);
+    // The appliance families' files are checked by products.test.ts.
+    expect(committedGoldenFiles().filter((f) => !f.startsWith('products/'))).toEqual(expected);
   });
 });
