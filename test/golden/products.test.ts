@@ -15,7 +15,9 @@ describe('golden messages of every appliance family', () => {
   for (const product of PRODUCTS) {
     for (const [index, sample] of PRODUCT_SAMPLES[product].entries()) {
       it(`posts exactly the committed payloads for ${product} sample ${sample.spec.id} (${sample.spec.outcome})`, async () => {
-        const h = await start(product, { SESSION_URL_TEMPLATE: 'https://appliance.example.com/#/sessions/{sessionId}' });
+        const h = await start(product, {
+          SESSION_URL_TEMPLATE: 'https://appliance.example.com/#/sessions/{sessionId}',
+        });
 
         await h.invoke({ sessionId: sample.spec.id });
 
