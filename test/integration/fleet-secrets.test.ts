@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/notifier.ts';
 import { type ApplianceEmulator, startApplianceEmulator } from '../../src/dev/appliance-emulator.ts';
 import { startWebhookSink, type WebhookSink } from '../../src/dev/webhook-sink.ts';
@@ -8,7 +8,7 @@ import { createRuntime } from '../../src/runtime.ts';
 import { createHandler } from '../../src/triggers/router.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { rejection } from '../support/rejection.ts';
-import { startSecretsManager } from '../support/secrets-manager-server.ts';
+import { startSecretsManager, stubAwsEnv } from '../support/secrets-manager-server.ts';
 
 const FLEET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:jsn/fleet-AbCdEf';
 const ROUTES_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:jsn/routes-AbCdEf';
@@ -16,13 +16,8 @@ const TEAM_SLACK_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:jsn
 const USER = { username: 'fleet-secret', password: 'fleet-secret-Passw0rd-9' };
 
 const closers: (() => Promise<unknown>)[] = [];
-beforeEach(() => {
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-});
+stubAwsEnv();
 afterEach(async () => {
-  vi.unstubAllEnvs();
   for (const close of closers.splice(0)) await close();
 });
 

@@ -1,11 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signHttpEvent } from '../../src/dev/http-event.ts';
-import { createSecretReader } from '../../src/secrets.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynamodb-local.ts';
 import { loadEvent } from '../support/events.ts';
 import { harnessPerTest, SIGNING_SECRET } from '../support/harness.ts';
-import { startSecretsManager } from '../support/secrets-manager-server.ts';
+import { secretReaderFor, startSecretsManager } from '../support/secrets-manager-server.ts';
 
 const start = harnessPerTest();
 
@@ -188,16 +187,7 @@ describe('handler, a low-entropy signing secret in Secrets Manager', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:notifier/signing-AbCdEf';
     const weak = 'abababababababababab';
     const server = await startSecretsManager({ [arn]: weak });
-    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-    const secrets = createSecretReader({
-      factory: async () => {
-        const client = new SecretsManagerClient({ endpoint: server.url, region: 'eu-west-1', maxAttempts: 1 });
-        return {
-          client,
-          read: async (id) => (await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString,
-        };
-      },
-    });
+    const secrets = secretReaderFor(server.url);
     try {
       const h = await start({ WEBHOOK_SIGNING_SECRET: undefined, WEBHOOK_SIGNING_SECRET_ARN: arn }, {}, { secrets });
 

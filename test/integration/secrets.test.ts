@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startApplianceEmulator } from '../../src/dev/appliance-emulator.ts';
 import { startWebhookSink } from '../../src/dev/webhook-sink.ts';
 import { SecretError } from '../../src/errors.ts';
 import { type Harness, PASSWORD, startHarness, USERNAME } from '../support/harness.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 import { rejection } from '../support/rejection.ts';
-import { startSecretsManager } from '../support/secrets-manager-server.ts';
+import { startSecretsManager, stubAwsEnv } from '../support/secrets-manager-server.ts';
 
 const APPLIANCE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/appliance-AbCdEf';
 const SLACK_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier/slack-AbCdEf';
@@ -13,14 +13,9 @@ const SLACK_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:notifier
 let harness: Harness | undefined;
 let secretsManager: Awaited<ReturnType<typeof startSecretsManager>> | undefined;
 
-beforeEach(() => {
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-});
+stubAwsEnv();
 
 afterEach(async () => {
-  vi.unstubAllEnvs();
   await harness?.close();
   await secretsManager?.close();
   harness = undefined;

@@ -8,11 +8,10 @@ import type {
 import { afterEach, describe, expect, it } from 'vitest';
 import { signHttpEvent } from '../../src/dev/http-event.ts';
 import { NotifierError, TriggerError } from '../../src/errors.ts';
-import { createSecretReader } from '../../src/secrets.ts';
 import { loadEvent } from '../support/events.ts';
 import { type Harness, harnessPerTest, SIGNING_SECRET } from '../support/harness.ts';
 import { rejection } from '../support/rejection.ts';
-import { startSecretsManager } from '../support/secrets-manager-server.ts';
+import { secretReaderFor, startSecretsManager } from '../support/secrets-manager-server.ts';
 
 const start = harnessPerTest();
 const cleanups: Array<() => Promise<void>> = [];
@@ -252,16 +251,7 @@ describe('handler, signed HTTP trigger', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:notifier/signing-AbCdEf';
     const server = await startSecretsManager({ [arn]: SIGNING_SECRET });
     cleanups.push(server.close);
-    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-    const secrets = createSecretReader({
-      factory: async () => {
-        const client = new SecretsManagerClient({ endpoint: server.url, region: 'eu-west-1', maxAttempts: 1 });
-        return {
-          client,
-          read: async (id) => (await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString,
-        };
-      },
-    });
+    const secrets = secretReaderFor(server.url);
     const h = await start({ WEBHOOK_SIGNING_SECRET: undefined, WEBHOOK_SIGNING_SECRET_ARN: arn }, {}, { secrets });
 
     const first = await h.invoke(signed());

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { createSecretReader } from '../../src/secrets.ts';
 
 /**
  * A loopback server speaking Secrets Manager's GetSecretValue JSON protocol, for the real AWS SDK client.
@@ -60,4 +62,30 @@ export async function startSecretsManager(secrets: Record<string, string>, optio
         server.close(() => resolve());
       }),
   };
+}
+
+/** A SecretReader whose real SDK client talks to the local server at `url` (one attempt, so failures show at once). */
+export function secretReaderFor(url: string) {
+  return createSecretReader({
+    factory: async () => {
+      const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+      const client = new SecretsManagerClient({ endpoint: url, region: 'eu-west-1', maxAttempts: 1 });
+      return {
+        client,
+        read: async (id) => (await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString,
+      };
+    },
+  });
+}
+
+/** Fake AWS credentials and region for one test file's SDK clients, removed after each test. */
+export function stubAwsEnv(): void {
+  beforeEach(() => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
 }

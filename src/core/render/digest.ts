@@ -94,17 +94,22 @@ export function buildDigest(sessions: Iterable<JobSession>, fromMs: number, toMs
       });
     }
   }
-  failures.sort((a, b) => b.stoppedAt.localeCompare(a.stoppedAt));
-  return {
+  return finishDigest({
     fromMs,
     toMs,
     total,
     bySeverity,
-    failures: failures.slice(0, MAX_DIGEST_FAILURES),
+    failures,
     failedCount: failures.length,
     totalDurationMs,
     longest,
-  };
+  });
+}
+
+/** A digest from its counts and every failure (any order): the latest failures first, capped at MAX_DIGEST_FAILURES. */
+export function finishDigest(counts: Omit<Digest, 'failures'> & { readonly failures: DigestFailure[] }): Digest {
+  const failures = [...counts.failures].sort((a, b) => b.stoppedAt.localeCompare(a.stoppedAt));
+  return { ...counts, failures: failures.slice(0, MAX_DIGEST_FAILURES) };
 }
 
 const COUNT_LABELS: readonly [Severity, string][] = [

@@ -1,6 +1,6 @@
 import { outcomeOfSeverity } from '../context.ts';
 import { sortTrends } from '../history/trend.ts';
-import { type Digest, MAX_DIGEST_FAILURES, severityCounts } from '../render/digest.ts';
+import { type Digest, finishDigest, severityCounts } from '../render/digest.ts';
 import { normalizeStatus } from '../status.ts';
 import { type Outcome, SeveritySchema } from '../vocabulary.ts';
 
@@ -34,16 +34,6 @@ export function mergeDigests(
       longest = { ...digest.longest, policyName: label(appliance, digest.longest.policyName) };
     }
   }
-  failures.sort((a, b) => b.stoppedAt.localeCompare(a.stoppedAt));
-  return {
-    fromMs,
-    toMs,
-    total,
-    bySeverity,
-    failures: failures.slice(0, MAX_DIGEST_FAILURES),
-    failedCount,
-    totalDurationMs,
-    longest,
-    ...(policies.length > 0 ? { policies: sortTrends(policies) } : {}),
-  };
+  const trends = policies.length > 0 ? { policies: sortTrends(policies) } : {};
+  return finishDigest({ fromMs, toMs, total, bySeverity, failures, failedCount, totalDurationMs, longest, ...trends });
 }
