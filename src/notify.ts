@@ -3,7 +3,13 @@ import { runClassOf } from './core/history/record.ts';
 import type { JobSession } from './core/job-session.ts';
 import type { ObjectResults } from './core/objects.ts';
 import { createSummaryBuilder } from './core/summarize.ts';
-import type { ApplianceRef, Notification, ProblemReport, SessionContext } from './core/summary.ts';
+import {
+  type ApplianceRef,
+  DEFAULT_APPLIANCE,
+  type Notification,
+  type ProblemReport,
+  type SessionContext,
+} from './core/summary.ts';
 import { utcSecond } from './core/time.ts';
 import { type Outcome, reportedFailure } from './core/vocabulary.ts';
 import { DeliveryError, NotifierError, SourceApiError } from './errors.ts';
@@ -30,9 +36,6 @@ export interface NotifyDeps {
   /** The policies' memory (streaks, baselines, Slack threads); without it messages say nothing from history. */
   readonly history?: HistoryRecorder | undefined;
 }
-
-/** The appliance name a history is kept under when the deployment serves one appliance. */
-export const DEFAULT_APPLIANCE = 'default';
 
 export interface NotifyOptions {
   /** The session as the caller already has it (e.g. from the session list): then it is not read again. */

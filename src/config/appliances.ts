@@ -7,10 +7,9 @@ import { applianceBaseUrl, isClearTextAppliance } from './urls.ts';
 
 /** The appliance families the notifier reads (each with its own REST dialect). */
 export const PRODUCTS = ProductSchema.options;
-export type { Product };
 
-/** The name the single-appliance variables (BACKUP_API_*) give their one appliance. */
-export const DEFAULT_APPLIANCE = 'default';
+export { DEFAULT_APPLIANCE } from '../core/summary.ts';
+export type { Product };
 
 /** An appliance name: what events, routes, logs and every per-appliance key use. */
 export const APPLIANCE_NAME = /^[a-z0-9-]{1,40}$/;

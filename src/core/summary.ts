@@ -88,6 +88,9 @@ export interface SessionContext {
   readonly note?: string | null;
 }
 
+/** The name of the one appliance the BACKUP_API_* variables describe (a deployment without APPLIANCES). */
+export const DEFAULT_APPLIANCE = 'default';
+
 /** Which appliance a session ran on: its fleet name (routing, delivery keys) and how messages identify it. */
 export interface ApplianceRef {
   readonly name: string;

@@ -2,6 +2,7 @@ import type { SecretRef } from '../config/notifier.ts';
 import type { SlackAppConfig } from '../config/slack-app.ts';
 import { renderWatchSlack, renderWatchTeams, type WatchMessage } from '../core/render/digest.ts';
 import { postWebhook } from '../destinations/post-webhook.ts';
+import { DEFAULT_ROUTE } from '../destinations/routing.ts';
 import { interpretSlack } from '../destinations/slack.ts';
 import { createSlackWebApi } from '../destinations/slack-api.ts';
 import { interpretTeams } from '../destinations/teams.ts';
@@ -61,7 +62,7 @@ export interface PosterTargets {
 
 /** The name of a route's destination of `kind`: the same for its session notifications and its watcher posts (one pacer). */
 export function routeDestinationName(kind: 'slack' | 'teams', label: string): string {
-  return label === 'default route' ? kind : `${kind} (${label})`;
+  return label === DEFAULT_ROUTE ? kind : `${kind} (${label})`;
 }
 
 /** Posters for a route's chat webhooks, on the same webhooks (and pacers) as its session notifications. */

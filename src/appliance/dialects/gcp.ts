@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { JobSession, JobSessionQuery } from '../../core/job-session.ts';
-import { count, type Dialect, ofTypes, query, text } from './types.ts';
+import { count, type Dialect, ofTypes, query, SessionResultSchema, text } from './types.ts';
 
 /*
  * Veeam Backup for Google Cloud REST API (port 13140). No OpenAPI file is public: paths and parameters follow the
@@ -14,8 +14,6 @@ export const GCP_DEFAULT_VERSION = '1.2-rev0';
 
 export const GCP_NOTE =
   'Step details are not available for Veeam Backup for Google Cloud (it publishes no session-log endpoint): this message is built from the session alone.';
-
-const ResultObject = z.looseObject({ result: text, message: text, isCanceled: z.nullish(z.boolean()) });
 
 /**
  * A session as the list and `GET /sessions/{id}` return it (fields UNCONFIRMED beyond the script's).
@@ -31,7 +29,7 @@ const GcpSessionSchema = z.looseObject({
   type: text,
   status: text,
   state: text,
-  result: z.nullish(z.union([z.string(), ResultObject])),
+  result: z.nullish(z.union([z.string(), SessionResultSchema])),
   message: text,
   resultMessage: text,
   creationTimeUtc: text,

@@ -55,6 +55,12 @@ export interface Dialect {
 export const text = z.nullish(z.string());
 export const count = z.nullish(z.number());
 
+/**
+ * A session's result as Backup & Replication's `SessionResultModel` spells it (Google Cloud may send the same object).
+ * @example { "result": "Failed", "message": "Error: Failed to connect", "isCanceled": false }
+ */
+export const SessionResultSchema = z.looseObject({ result: text, message: text, isCanceled: z.nullish(z.boolean()) });
+
 /** A `major.minor-revN` revision as a comparable number, e.g. "1.2-rev1" → 1_002_001; NaN when malformed. */
 export function revisionRank(version: string): number {
   const found = /^(\d+)\.(\d+)-rev(\d+)$/.exec(version);

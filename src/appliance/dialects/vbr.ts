@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { JobSession, JobSessionQuery } from '../../core/job-session.ts';
 import type { LogItem } from '../../core/session-log.ts';
 import { parseTimestamp } from '../../core/time.ts';
-import { count, type Dialect, ofTypes, query, revisionRank, spanMs, text } from './types.ts';
+import { count, type Dialect, ofTypes, query, revisionRank, SessionResultSchema, spanMs, text } from './types.ts';
 
 /*
  * Veeam Backup & Replication REST API (port 9419). Schemas follow the published OpenAPI files: VeeamHub/veeam-vbr-sdk-go
@@ -13,8 +13,6 @@ import { count, type Dialect, ofTypes, query, revisionRank, spanMs, text } from 
 export const VBR_DEFAULT_VERSION = '1.2-rev1';
 // Task sessions appeared in 1.2-rev1; 1.1-rev0 (12.0) has none.
 const TASK_SESSIONS_SINCE = revisionRank('1.2-rev1');
-
-const ResultSchema = z.looseObject({ result: text, message: text, isCanceled: z.nullish(z.boolean()) });
 
 /**
  * `SessionModel` (1.3-rev2; 1.1-rev0 has `activityId` instead of `jobId`; `progress` is 1.3-rev2 only).
@@ -31,7 +29,7 @@ const VbrSessionSchema = z.looseObject({
   creationTime: text,
   endTime: text,
   state: text,
-  result: z.nullish(ResultSchema),
+  result: z.nullish(SessionResultSchema),
   progress: z.nullish(
     z.looseObject({
       duration: text,
@@ -73,12 +71,15 @@ const VbrLogSchema = z.looseObject({
 
 /** `TaskSessionsResult {data: [BackupTaskSessionModel …], pagination}`; `name` is the VM or object. */
 const VbrTaskSessionsSchema = z.looseObject({
-  data: z.nullish(z.array(z.looseObject({ name: text, state: text, result: z.nullish(ResultSchema) }))),
+  data: z.nullish(z.array(z.looseObject({ name: text, state: text, result: z.nullish(SessionResultSchema) }))),
   pagination: z.nullish(z.looseObject({ total: count })),
 });
 
 /** The overall status in the core vocabulary: Canceled when `isCanceled`, Running until `Stopped`, else the result. */
-function statusOf(state: string | null | undefined, result: z.infer<typeof ResultSchema> | null | undefined): string {
+function statusOf(
+  state: string | null | undefined,
+  result: z.infer<typeof SessionResultSchema> | null | undefined,
+): string {
   if (result?.isCanceled === true) return 'Canceled';
   if (state && state.trim().toLowerCase() !== 'stopped') return 'Running';
   return result?.result?.trim() || 'Unknown';
