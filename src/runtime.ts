@@ -1,6 +1,6 @@
 import { createFleet, type Fleet, type FleetMember } from './appliance/fleet.ts';
 import { loggerEnv } from './config/env.ts';
-import type { Config } from './config/notifier.ts';
+import type { Config, SecretRef } from './config/notifier.ts';
 import { metricsEnv } from './config/observability.ts';
 import { isClearTextAppliance } from './config/urls.ts';
 import { DEFAULT_BASELINE_MIN_RUNS } from './core/history/baseline.ts';
@@ -159,13 +159,23 @@ function slackAppDestination(
 }
 
 function registerConfiguredSecrets(config: Config): void {
-  const rules = config.routes?.kind === 'list' ? config.routes.rules : [];
-  const urls = [config.slack, config.teams, config.generic, ...rules.flatMap((r) => [r.slack, r.teams, r.generic])];
+  const { urls, plain } = destinationSecretRefs(config);
   for (const ref of urls) if (ref?.kind === 'value') registerWebhookUrl(ref.value);
-  const plain = [config.pagerduty?.routingKey, config.webhookSigning, config.slackApp?.token];
-  for (const ref of [...plain, ...rules.map((r) => r.pagerduty)]) {
-    if (ref?.kind === 'value') registerSecret(ref.value);
-  }
+  for (const ref of plain) if (ref?.kind === 'value') registerSecret(ref.value);
+}
+
+/** Every secret a destination or the HTTP trigger is configured with: webhook URLs, and the plain-text ones. */
+function destinationSecretRefs(config: Config): { urls: (SecretRef | undefined)[]; plain: (SecretRef | undefined)[] } {
+  const rules = config.routes?.kind === 'list' ? config.routes.rules : [];
+  return {
+    urls: [config.slack, config.teams, config.generic, ...rules.flatMap((r) => [r.slack, r.teams, r.generic])],
+    plain: [
+      config.pagerduty?.routingKey,
+      config.webhookSigning,
+      config.slackApp?.token,
+      ...rules.map((r) => r.pagerduty),
+    ],
+  };
 }
 
 /**
@@ -174,17 +184,12 @@ function registerConfiguredSecrets(config: Config): void {
  * and the call that needs the value fetches again and reports it.
  */
 function prefetchSecrets(config: Config, secrets: SecretReader): void {
-  const rules = config.routes?.kind === 'list' ? config.routes.rules : [];
+  const { urls, plain } = destinationSecretRefs(config);
   const refs = [
-    config.slack,
-    config.teams,
-    config.generic,
-    config.pagerduty?.routingKey,
-    config.webhookSigning,
-    config.slackApp?.token,
+    ...urls,
+    ...plain,
     config.appliances.kind === 'secret' ? config.appliances : undefined,
     config.routes?.kind === 'secret' ? config.routes : undefined,
-    ...rules.flatMap((rule) => [rule.slack, rule.teams, rule.pagerduty, rule.generic]),
   ];
   const arns = refs.flatMap((ref) => (ref?.kind === 'secret' ? [ref.arn] : []));
   if (config.appliances.kind === 'list') {
