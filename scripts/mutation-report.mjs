@@ -1,0 +1,35 @@
+// Prints the score per file and every survivor of the last `npm run mutate` pass: `node scripts/mutation-report.mjs core|io [file-filter]`.
+import { readFileSync } from 'node:fs';
+
+const area = process.argv[2] === 'io' ? 'io' : 'core';
+const filter = process.argv[3] ?? '';
+const report = JSON.parse(readFileSync(`reports/mutation/${area}/mutation.json`, 'utf8'));
+const KILLED = new Set(['Killed', 'Timeout']);
+const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+
+let killedAll = 0;
+let countedAll = 0;
+const lines = [];
+for (const [file, { mutants }] of Object.entries(report.files).sort()) {
+  if (!file.includes(filter)) continue;
+  const counted = mutants.filter((m) => COUNTED.has(m.status));
+  const killed = counted.filter((m) => KILLED.has(m.status)).length;
+  killedAll += killed;
+  countedAll += counted.length;
+  const score = counted.length === 0 ? 100 : (100 * killed) / counted.length;
+  lines.push(
+    `${score.toFixed(1).padStart(5)} %  ${String(killed).padStart(4)}/${String(counted.length).padEnd(4)} ${file}`,
+  );
+  if (process.env.SURVIVORS !== '0') {
+    for (const m of counted
+      .filter((x) => !KILLED.has(x.status))
+      .sort((a, b) => a.location.start.line - b.location.start.line)) {
+      const replacement = (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 90);
+      lines.push(
+        `        ${m.status === 'NoCoverage' ? 'no-cov' : 'survived'} :${m.location.start.line}:${m.location.start.column} ${m.mutatorName} → ${replacement}`,
+      );
+    }
+  }
+}
+console.log(lines.join('\n'));
+console.log(`${((100 * killedAll) / Math.max(countedAll, 1)).toFixed(1)} % of ${countedAll} mutants killed (${area})`);
