@@ -5,55 +5,12 @@ import {
   isTransientNetworkError,
   isTransientStatus,
   parseRetryAfter,
-  type RetryOptions,
   retryDelayMs,
   tlsCertificateErrorCode,
   withRetry,
 } from '../../../src/http/retry.ts';
 import { rejection } from '../../support/rejection.ts';
-
-const NOW = Date.parse('2026-01-10T12:00:00Z');
-
-/** A fake clock shared by the deadline and the sleeps, so tests take no real time. */
-function fakeTime(budgetMs: number) {
-  let t = 0;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    elapsed: () => t,
-    deadline: { remainingMs: () => budgetMs - t },
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      t += ms;
-    },
-    spend: (ms: number) => {
-      t += ms;
-    },
-  };
-}
-
-class Transient extends Error {
-  constructor(readonly retryAfter?: string) {
-    super('transient');
-  }
-}
-
-const classify: RetryOptions['classify'] = (error) =>
-  error instanceof Transient ? { transient: true, retryAfter: error.retryAfter } : { transient: false };
-
-const budgetError = new Error('no budget');
-
-function options(time: ReturnType<typeof fakeTime>, extra: Partial<RetryOptions> = {}): RetryOptions {
-  return {
-    deadline: time.deadline,
-    classify,
-    onBudgetExhausted: () => budgetError,
-    sleep: time.sleep,
-    random: () => 0.5,
-    now: () => NOW,
-    ...extra,
-  };
-}
+import { budgetError, fakeTime, NOW, options, Transient } from '../../support/retry-fakes.ts';
 
 describe('http-retry', () => {
   describe('isTransientStatus', () => {
