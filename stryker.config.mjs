@@ -19,9 +19,9 @@ const config = {
   // TypeScript 7 has no JS API: no type-checker plugin, and a tsconfig path that does not exist skips Stryker's rewrite.
   tsconfigFile: 'tsconfig.stryker-none.json',
   coverageAnalysis: 'perTest',
-  // I/O modules build zod schemas and tables at load: each such mutant costs a run of every test (hours here), so the io
-  // pass leaves them out and says how many it left out; the core pass runs them all.
-  ignoreStatic: area === 'io',
+  // A mutant in module-level code (tables, schemas, regexes) runs every test instead of the ones that cover it: about 55 %
+  // of a pass's time for 16 % of its mutants. Both passes leave them out and report how many they left out.
+  ignoreStatic: true,
   mutate: AREAS[area],
   // The machine is shared: two workers at most.
   concurrency: 2,

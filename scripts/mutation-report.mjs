@@ -8,11 +8,14 @@ const KILLED = new Set(['Killed', 'Timeout']);
 const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
 let killedAll = 0;
+let ignoredAll = 0;
 let countedAll = 0;
 const lines = [];
 for (const [file, { mutants }] of Object.entries(report.files).sort()) {
   if (!file.includes(filter)) continue;
   const counted = mutants.filter((m) => COUNTED.has(m.status));
+  const ignored = mutants.filter((m) => m.status === 'Ignored').length;
+  ignoredAll += ignored;
   const killed = counted.filter((m) => KILLED.has(m.status)).length;
   killedAll += killed;
   countedAll += counted.length;
@@ -32,4 +35,4 @@ for (const [file, { mutants }] of Object.entries(report.files).sort()) {
   }
 }
 console.log(lines.join('\n'));
-console.log(`${((100 * killedAll) / Math.max(countedAll, 1)).toFixed(1)} % of ${countedAll} mutants killed (${area})`);
+console.log(`${((100 * killedAll) / Math.max(countedAll, 1)).toFixed(1)} % of ${countedAll} mutants killed (${area}); ${ignoredAll} static mutants left out`);
