@@ -6,6 +6,8 @@ import { committedGoldenFiles, expectGolden } from './golden-file.ts';
 // Each appliance family's five samples through the real handler and its own emulator, as the destinations receive them.
 const PRODUCTS: readonly VendorProduct[] = ['vbr', 'aws', 'gcp'];
 const DESTINATIONS = ['slack', 'teams', 'generic'] as const;
+// PagerDuty hears only failures (its default): its file holds every event sent, none for a success.
+const GOLDEN_FILES = [...DESTINATIONS, 'pagerduty'] as const;
 const SAMPLE_NAMES = ['success', 'failure', 'warnings', 'objects', 'canceled'];
 const folder = (product: VendorProduct, index: number) => `products/${product}-${SAMPLE_NAMES[index] ?? index}`;
 
@@ -17,6 +19,7 @@ describe('golden messages of every appliance family', () => {
       it(`posts exactly the committed payloads for ${product} sample ${sample.spec.id} (${sample.spec.outcome})`, async () => {
         const h = await start(product, {
           SESSION_URL_TEMPLATE: 'https://appliance.example.com/#/sessions/{sessionId}',
+          PAGERDUTY_ROUTING_KEY: 'R0123456789abcdefABCDEF0123456789',
         });
 
         await h.invoke({ sessionId: sample.spec.id });
@@ -29,13 +32,16 @@ describe('golden messages of every appliance family', () => {
           expect(posts, `${destination} posts for ${sample.spec.id}`).toHaveLength(1);
           expectGolden(`${folder(product, index)}/${destination}.json`, fixed(posts[0]?.json));
         }
+        const events = h.sink.postsTo('pagerduty').map((post) => fixed(post.json));
+        expect(events.length, `pagerduty events for ${sample.spec.id}`).toBeLessThanOrEqual(1);
+        expectGolden(`${folder(product, index)}/pagerduty.json`, events);
       });
     }
   }
 
   it('keeps no product golden file that no sample produces', () => {
     const expected = PRODUCTS.flatMap((product) =>
-      PRODUCT_SAMPLES[product].flatMap((_, index) => DESTINATIONS.map((d) => `${folder(product, index)}/${d}.json`)),
+      PRODUCT_SAMPLES[product].flatMap((_, index) => GOLDEN_FILES.map((d) => `${folder(product, index)}/${d}.json`)),
     ).sort();
     expect(committedGoldenFiles().filter((f) => f.startsWith('products/'))).toEqual(expected);
   });

@@ -48,6 +48,7 @@ export function productHarnessPerTest(): (
       SLACK_WEBHOOK_URL: sink.urlFor('slack'),
       TEAMS_WEBHOOK_URL: sink.urlFor('teams'),
       GENERIC_WEBHOOK_URL: sink.urlFor('generic'),
+      PAGERDUTY_EVENTS_URL: sink.urlFor('pagerduty'),
       NOTIFIER_HTTP_TIMEOUT_MS: '2000',
       ...env,
     };
