@@ -1,35 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deadlineIn } from '../../../src/deadline.ts';
 import { createSlackWebApi, type SlackWebApiOptions } from '../../../src/destinations/slack-api.ts';
-import { type SlackEmulator, startSlackEmulator } from '../../../src/dev/slack-emulator.ts';
-import { startWebhookSink, type WebhookSink } from '../../../src/dev/webhook-sink.ts';
 import { DeliveryError } from '../../../src/errors.ts';
 import { errorChain } from '../../../src/http/retry.ts';
 import { registerSecret } from '../../../src/redact.ts';
 import { recordingLog } from '../../support/log.ts';
 import { rejection } from '../../support/rejection.ts';
+import { sinkPerTest, slackEmulatorPerTest } from './local-servers.ts';
 
 const TOKEN = 'xoxb-unit-test-0123456789-abcdefABCDEF';
 
-let emulator: SlackEmulator | undefined;
-let sink: WebhookSink | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  await sink?.close();
-  emulator = undefined;
-  sink = undefined;
-});
-
-async function emulated(): Promise<SlackEmulator> {
-  emulator = await startSlackEmulator({ token: TOKEN, channels: ['C0OPS'] });
-  return emulator;
-}
-
+const emulated = slackEmulatorPerTest(TOKEN, ['C0OPS']);
 /** A sink standing in for slack.com/api: each request to /api gets the next scripted reply. */
-async function scripted(): Promise<WebhookSink> {
-  sink = await startWebhookSink();
-  return sink;
-}
+const scripted = sinkPerTest();
 
 function api(apiUrl: string, extra: Partial<SlackWebApiOptions> = {}) {
   return createSlackWebApi({
@@ -333,7 +316,6 @@ describe('createSlackWebApi', () => {
       const s = await scripted();
       const url = `${s.url}/api`;
       await s.close();
-      sink = undefined;
       const { lines, log } = recordingLog();
 
       const error = await rejection(

@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryKey, Memory } from '../../../src/core/history/model.ts';
+import type { SlackMessage } from '../../../src/core/render/slack.ts';
 import { renderSlack } from '../../../src/core/render/slack.ts';
 import type { Notification } from '../../../src/core/summary.ts';
 import { deadlineIn } from '../../../src/deadline.ts';
 import { createSlackWebApi } from '../../../src/destinations/slack-api.ts';
 import { createSlackAppDestination, type SlackAppOptions } from '../../../src/destinations/slack-app.ts';
-import { type SlackEmulator, startSlackEmulator } from '../../../src/dev/slack-emulator.ts';
-import { startWebhookSink, type WebhookSink } from '../../../src/dev/webhook-sink.ts';
 import type { Deadline } from '../../../src/ports.ts';
+import { sinkPerTest, slackEmulatorPerTest } from './local-servers.ts';
 import { summaryNotification } from './notifications.ts';
 
 const TOKEN = 'xoxb-slack-app-test-0123456789';
@@ -16,14 +16,8 @@ const CHANNEL = 'C0BACKUPS';
 const SINCE = '2026-11-28T01:00:00Z';
 const SINCE_TOKEN = '<!date^1795827600^{date_short_pretty} at {time}|2026-11-28 01:00:00 UTC>';
 
-let emulator: SlackEmulator | undefined;
-let sink: WebhookSink | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  await sink?.close();
-  emulator = undefined;
-  sink = undefined;
-});
+const startEmulator = slackEmulatorPerTest(TOKEN, [CHANNEL]);
+const startSink = sinkPerTest();
 
 interface SavedThread {
   readonly key: HistoryKey;
@@ -33,7 +27,7 @@ interface SavedThread {
 }
 
 async function slackApp(extra: Partial<SlackAppOptions> = {}) {
-  emulator = await startSlackEmulator({ token: TOKEN, channels: [CHANNEL] });
+  const emulator = await startEmulator();
   const saved: SavedThread[] = [];
   const api = createSlackWebApi({
     apiUrl: emulator.url,
@@ -70,6 +64,22 @@ function recovery(threadTs: string | null): Memory {
       duration: null,
     },
   });
+}
+
+/** The calls that reply in the thread of `parentTs` and put `banner` above the reply on the parent. */
+function replyAndUpdate(parentTs: string, plain: SlackMessage, banner: string): [string, unknown][] {
+  return [
+    ['chat.postMessage', { channel: CHANNEL, text: plain.text, blocks: plain.blocks, thread_ts: parentTs }],
+    ['chat.update', { channel: CHANNEL, ts: parentTs, ...withBanner(plain, banner) }],
+  ];
+}
+
+/** A parent message as Slack should hold it: the banner in bold above the message, and leading the fallback text. */
+function withBanner(plain: SlackMessage, banner: string): { text: string; blocks: unknown[] } {
+  return {
+    text: `${banner} — ${plain.text}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${banner}*` } }, ...plain.blocks],
+  };
 }
 
 describe('createSlackAppDestination', () => {
@@ -165,11 +175,7 @@ describe('createSlackAppDestination', () => {
       const banner = `Failing since ${SINCE_TOKEN}`;
       const [parent] = e.messages(CHANNEL);
       expect(e.calls).toHaveLength(1);
-      expect(e.calls[0]?.body).toEqual({
-        channel: CHANNEL,
-        text: `${banner} — ${plain.text}`,
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${banner}*` } }, ...plain.blocks],
-      });
+      expect(e.calls[0]?.body).toEqual({ channel: CHANNEL, ...withBanner(plain, banner) });
       expect(saved).toEqual([{ key: KEY, since: SINCE, ts: parent?.ts, deadline }]);
     });
 
@@ -185,7 +191,7 @@ describe('createSlackAppDestination', () => {
     });
 
     it('saves no thread when Slack’s answer carries no ts', async () => {
-      sink = await startWebhookSink();
+      const sink = await startSink();
       sink.enqueue('api', { status: 200, body: '{"ok":true}' });
       const saved: string[] = [];
       const destination = createSlackAppDestination({
@@ -218,18 +224,7 @@ describe('createSlackAppDestination', () => {
 
       const plain = renderSlack(later);
       const banner = `Failing for 3 runs since ${SINCE_TOKEN}`;
-      expect(e.calls.slice(1).map((c) => [c.method, c.body])).toEqual([
-        ['chat.postMessage', { channel: CHANNEL, text: plain.text, blocks: plain.blocks, thread_ts: parentTs }],
-        [
-          'chat.update',
-          {
-            channel: CHANNEL,
-            ts: parentTs,
-            text: `${banner} — ${plain.text}`,
-            blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${banner}*` } }, ...plain.blocks],
-          },
-        ],
-      ]);
+      expect(e.calls.slice(1).map((c) => [c.method, c.body])).toEqual(replyAndUpdate(parentTs, plain, banner));
       expect(saved).toHaveLength(1);
       expect(e.messages(CHANNEL).map((m) => [m.threadTs, m.edits])).toEqual([
         [undefined, 1],
@@ -250,18 +245,7 @@ describe('createSlackAppDestination', () => {
 
       const plain = renderSlack(recovered);
       const banner = '✅ Resolved — recovered after 2 failures (2 days 6 h)';
-      expect(e.calls.slice(1).map((c) => [c.method, c.body])).toEqual([
-        ['chat.postMessage', { channel: CHANNEL, text: plain.text, blocks: plain.blocks, thread_ts: parentTs }],
-        [
-          'chat.update',
-          {
-            channel: CHANNEL,
-            ts: parentTs,
-            text: `${banner} — ${plain.text}`,
-            blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${banner}*` } }, ...plain.blocks],
-          },
-        ],
-      ]);
+      expect(e.calls.slice(1).map((c) => [c.method, c.body])).toEqual(replyAndUpdate(parentTs, plain, banner));
       expect(e.transcript(CHANNEL).split('\n')[0]).toBe(`● (edited 1×) ${banner} — ${plain.text}`);
     });
 
