@@ -80,6 +80,40 @@ describe('postWebhook', () => {
     expect(error.statusCode).toBe(200);
   });
 
+  it('hands interpret a body of exactly 64 KiB, and never a cut one when the body is a byte longer', async () => {
+    const s = await started();
+    s.enqueue('hook', { status: 200, body: 'x'.repeat(64 * 1024) }, { status: 200, body: 'x'.repeat(64 * 1024 + 1) });
+    const lengths: number[] = [];
+    const interpret = (_status: number, body: string) => {
+      lengths.push(body.length);
+      return { ok: true as const };
+    };
+
+    await post(s.urlFor('hook'), { interpret });
+    const error = await rejection(post(s.urlFor('hook'), { interpret, retry: { maxAttempts: 1 } }), DeliveryError);
+
+    expect(lengths).toEqual([64 * 1024]);
+    // The client reports the cut-off body as a reset (ECONNRESET) before its own EBODYTOOLARGE: either names it.
+    expect(error.message).toMatch(/^hook \(127\.0\.0\.1:\d+\) could not be reached \((EBODYTOOLARGE|ECONNRESET)\)$/);
+  });
+
+  it('names the error class when interpret itself throws, without retrying', async () => {
+    const s = await started();
+
+    const error = await rejection(
+      post(s.urlFor('hook'), {
+        interpret: () => {
+          throw new SyntaxError('unexpected answer');
+        },
+      }),
+      DeliveryError,
+    );
+
+    expect(error.message).toBe(`hook (${new URL(s.url).host}) could not be reached (SyntaxError)`);
+    expect(error.retryable).toBe(false);
+    expect(s.posts).toHaveLength(1);
+  });
+
   describe('transient answers', () => {
     it('waits a 429’s Retry-After, then posts again', async () => {
       const s = await started();

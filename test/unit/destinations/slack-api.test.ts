@@ -311,6 +311,34 @@ describe('createSlackWebApi', () => {
     });
   });
 
+  describe('the size of Slack’s answer', () => {
+    it('reads an answer of exactly 256 KiB', async () => {
+      const s = await scripted();
+      const frame = '{"ok":true,"pad":""}';
+      s.enqueue('api', { status: 200, body: `{"ok":true,"pad":"${'x'.repeat(256 * 1024 - frame.length)}"}` });
+
+      const answer = await api(`${s.url}/api`).call('chat.postMessage', {}, deadlineIn(5_000));
+
+      expect(answer.ok).toBe(true);
+    });
+
+    it('fails on an answer one byte over 256 KiB rather than reading part of it', async () => {
+      const s = await scripted();
+      const frame = '{"ok":true,"pad":""}';
+      s.enqueue('api', { status: 200, body: `{"ok":true,"pad":"${'x'.repeat(256 * 1024 - frame.length + 1)}"}` });
+
+      const error = await rejection(
+        api(`${s.url}/api`, { retry: { maxAttempts: 1 } }).call('chat.postMessage', {}, deadlineIn(5_000)),
+        DeliveryError,
+      );
+
+      // The client reports the cut-off body as a reset (ECONNRESET) before its own EBODYTOOLARGE: either names it.
+      expect(error.message).toMatch(
+        /^slack \(127\.0\.0\.1:\d+\) chat\.postMessage could not be reached \((EBODYTOOLARGE|ECONNRESET)\)$/,
+      );
+    });
+  });
+
   describe('when Slack cannot be reached', () => {
     it('fails as retryable naming the network code after the attempts', async () => {
       const s = await scripted();
