@@ -44,6 +44,12 @@ async function dynamoEndpoint(replies: { status: number; body: unknown }[] = [])
   return { calls, client };
 }
 
+/** The body of a call the test expects to have happened. */
+function bodyOf<T>(call: DynamoCall | undefined): T {
+  if (call === undefined) throw new Error('the store made fewer calls than expected');
+  return call.body as T;
+}
+
 const conditionFailed = (item?: Record<string, unknown>) => ({
   status: 400,
   body: {
@@ -97,7 +103,7 @@ describe('createDynamoDeliveryStore', () => {
 
     await createDynamoDeliveryStore('deliveries', { client }).claim('delivery#abc', Date.now());
 
-    const item = (calls[0]?.body as { Item: Record<string, { N?: string }> }).Item;
+    const item = bodyOf<{ Item: Record<string, { N?: string }> }>(calls[0]).Item;
     expect(Number(item.expiration?.N)).toBeGreaterThanOrEqual(Math.round(before / 1000 + 86_400));
     expect(Number(item.expiration?.N)).toBeLessThanOrEqual(Math.round(Date.now() / 1000 + 86_400));
   });
@@ -172,7 +178,7 @@ describe('createDynamoDeliveryStore', () => {
     await store.release('delivery#abc');
 
     const [update, remove] = calls;
-    const values = (update?.body as { ExpressionAttributeValues: Record<string, unknown> }).ExpressionAttributeValues;
+    const values = bodyOf<{ ExpressionAttributeValues: Record<string, unknown> }>(update).ExpressionAttributeValues;
     expect(update?.operation).toBe('UpdateItem');
     expect(update?.body).toMatchObject({
       TableName: 'deliveries',
