@@ -228,8 +228,19 @@ describe('postWebhook', () => {
       registerWebhookUrl(url);
       s.enqueue('hook', { status: 404, body: `no_service for ${url}` });
 
-      const error = await rejection(post(url), DeliveryError);
+      const seen: string[] = [];
 
+      const error = await rejection(
+        post(url, {
+          interpret: (status, body) => {
+            seen.push(body);
+            return { ok: false, reason: bodyReason(status, body) };
+          },
+        }),
+        DeliveryError,
+      );
+
+      expect(seen).toEqual(['no_service for [redacted]']);
       expect(error.message).toBe(`hook (${new URL(url).host}) answered HTTP 404 no_service for [redacted]`);
       for (const link of errorChain(error)) expect(String((link as Error).message)).not.toContain('SECRET');
     });

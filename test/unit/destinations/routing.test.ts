@@ -287,6 +287,39 @@ describe('createRouting', () => {
       expect(s.postsTo('teams')[0]?.body).toContain('alice@contoso.com');
     });
 
+    it('keeps the global SLACK_MENTION_ON and TEAMS_MENTION_ON for a rule’s own mention', async () => {
+      const s = await startSink();
+      const routes = [
+        { match: { policy: 'A' }, slack: s.urlFor('slack'), mention: '<!subteam^S0RULE>' },
+        { match: { policy: 'B' }, teams: s.urlFor('teams'), mention: 'alice@contoso.com|Alice Smith' },
+      ];
+      const { routing } = routingOf({
+        ROUTES: JSON.stringify(routes),
+        SLACK_MENTION_ON: 'problems',
+        TEAMS_MENTION_ON: 'problems',
+      });
+
+      for (const policy of ['A', 'B']) {
+        const warning = summaryNotification(policy, 'warning', { policy });
+        await postAll(await routing.destinationsFor(warning), warning);
+      }
+
+      expect((s.postsTo('slack')[0]?.json as { text: string }).text.startsWith('<!subteam^S0RULE> ')).toBe(true);
+      expect(s.postsTo('teams')[0]?.body).toContain('alice@contoso.com');
+    });
+
+    it('reports the default appliance as the source of PagerDuty events and generic bodies', async () => {
+      const s = await startSink();
+      const routes = [{ pagerduty: 'Rrule0123456789abcdefABCDEF', generic: s.urlFor('generic') }];
+      const { routing } = routingOf({ ...globals(s), ROUTES: JSON.stringify(routes) });
+      const failed = summaryNotification('77', 'failed', { policy: 'SQL' });
+
+      await postAll(await routing.destinationsFor(failed), failed);
+
+      expect((s.postsTo('pagerduty')[0]?.json as { payload: { source: string } }).payload.source).toBe('default');
+      expect((s.postsTo('generic')[0]?.json as { source: { appliance: string } }).source.appliance).toBe('default');
+    });
+
     it('pages through a rule’s PagerDuty key on the global events URL and threshold', async () => {
       const s = await startSink();
       const routes = [{ pagerduty: 'Rrule0123456789abcdefABCDEF', notifyOn: 'all' }];
@@ -372,26 +405,36 @@ describe('createRouting', () => {
   });
 
   describe('webhook URLs held in secrets', () => {
-    it('refuses a URL off the service’s hosts when WEBHOOK_HOST_CHECK is on, and accepts it when off', async () => {
-      const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-AbCdEf';
-      const routes = JSON.stringify([{ slack: { secretArn: arn } }]);
-      const secrets = secretsOf({ [arn]: 'https://proxy.example.com/slack/hook' });
-      const strict = routingOf({ ROUTES: routes }, { secrets }).routing;
-      const lax = routingOf({ ROUTES: routes }, { secrets, hostCheck: false }).routing;
-      const failed = summaryNotification('1', 'failed');
+    it.each([
+      ['slack', 'SLACK_WEBHOOK_SECRET_ARN'],
+      ['teams', 'TEAMS_WEBHOOK_SECRET_ARN'],
+      ['generic', 'GENERIC_WEBHOOK_SECRET_ARN'],
+    ])(
+      '%s: refuses a URL off the service’s hosts when WEBHOOK_HOST_CHECK is on, and accepts it when off',
+      async (kind, variable) => {
+        const arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${kind}-AbCdEf`;
+        const routes = JSON.stringify([{ [kind]: { secretArn: arn } }]);
+        // A generic webhook may be on any https host; a plain-http remote host is refused for every kind.
+        const url = kind === 'generic' ? 'http://proxy.example.com/hook' : 'https://proxy.example.com/hook';
+        const secrets = secretsOf({ [arn]: url });
+        const strict = routingOf({ ROUTES: routes }, { secrets }).routing;
+        const lax = routingOf({ ROUTES: routes }, { secrets, hostCheck: false }).routing;
+        const failed = summaryNotification('1', 'failed');
 
-      const refused = await rejection(
-        (await strict.destinationsFor(failed))[0]?.post(failed, deadlineIn(5_000)) ?? Promise.resolve(),
-        SecretError,
-      );
-      const budget = await rejection(
-        (await lax.destinationsFor(failed))[0]?.post(failed, { remainingMs: () => 50 }) ?? Promise.resolve(),
-        DeliveryError,
-      );
+        const refused = await rejection(
+          (await strict.destinationsFor(failed))[0]?.post(failed, deadlineIn(5_000)) ?? Promise.resolve(),
+          SecretError,
+        );
+        const outcome = await (await lax.destinationsFor(failed))[0]?.post(failed, { remainingMs: () => 50 }).then(
+          () => 'posted',
+          (error: Error) => error.message,
+        );
 
-      expect(refused.message).toContain(`secret ${arn} (SLACK_WEBHOOK_SECRET_ARN) must hold`);
-      expect(budget.message).toBe('no time left to post to slack (proxy.example.com)');
-    });
+        expect(refused.message).toContain(`secret ${arn} (${variable}) must hold`);
+        if (kind === 'generic') expect(outcome).toContain(`secret ${arn} (${variable}) must hold`);
+        else expect(outcome).toBe(`no time left to post to ${kind} (proxy.example.com)`);
+      },
+    );
   });
 });
 
