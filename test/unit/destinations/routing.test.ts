@@ -304,7 +304,7 @@ describe('createRouting', () => {
         await postAll(await routing.destinationsFor(warning), warning);
       }
 
-      expect((s.postsTo('slack')[0]?.json as { text: string }).text.startsWith('<!subteam^S0RULE> ')).toBe(true);
+      expect(s.postsTo('slack')[0]?.json).toMatchObject({ text: expect.stringMatching(/^<!subteam\^S0RULE> /) });
       expect(s.postsTo('teams')[0]?.body).toContain('alice@contoso.com');
     });
 
@@ -316,8 +316,8 @@ describe('createRouting', () => {
 
       await postAll(await routing.destinationsFor(failed), failed);
 
-      expect((s.postsTo('pagerduty')[0]?.json as { payload: { source: string } }).payload.source).toBe('default');
-      expect((s.postsTo('generic')[0]?.json as { source: { appliance: string } }).source.appliance).toBe('default');
+      expect(s.postsTo('pagerduty')[0]?.json).toMatchObject({ payload: { source: 'default' } });
+      expect(s.postsTo('generic')[0]?.json).toMatchObject({ source: { appliance: 'default' } });
     });
 
     it('pages through a rule’s PagerDuty key on the global events URL and threshold', async () => {
