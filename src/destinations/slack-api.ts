@@ -117,7 +117,9 @@ function readAnswer(status: number, retryAfter: string | string[] | undefined, t
   if (typeof json !== 'object' || json === null) throw new SlackApiAnswerError(status, `HTTP ${status}`, undefined);
   const answer = json as Record<string, unknown>;
   if (answer.ok === true) return answer;
-  const code = typeof answer.error === 'string' ? answer.error.slice(0, 60).replace(/[^\w.-]/g, '') : `HTTP ${status}`;
+  // Redacted where it is read: this error becomes the cause of the one callers see.
+  const code =
+    typeof answer.error === 'string' ? redact(answer.error.slice(0, 60).replace(/[^\w.-]/g, '')) : `HTTP ${status}`;
   throw new SlackApiAnswerError(status, code, retryAfter);
 }
 

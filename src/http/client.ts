@@ -138,7 +138,10 @@ function readText(res: IncomingMessage, maxBytes: number): Promise<string> {
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        res.destroy(new BodyTooLargeError(maxBytes));
+        // Settle first: destroying emits 'aborted' (a reset, which is retried) before the error it is given.
+        const tooLarge = new BodyTooLargeError(maxBytes);
+        reject(tooLarge);
+        res.destroy(tooLarge);
         return;
       }
       chunks.push(chunk);
