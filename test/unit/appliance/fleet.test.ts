@@ -1,14 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createFleet, type FleetOptions } from '../../../src/appliance/fleet.ts';
 import type { ApplianceConfig } from '../../../src/config/appliances.ts';
 import type { LogItem } from '../../../src/core/session-log.ts';
 import { deadlineIn } from '../../../src/deadline.ts';
-import { type ApplianceEmulator, startApplianceEmulator } from '../../../src/dev/appliance-emulator.ts';
 import { SourceApiError, TriggerError } from '../../../src/errors.ts';
-import { createAgents, type HttpAgents } from '../../../src/http/client.ts';
 import type { LogSink } from '../../../src/ports.ts';
 import { redact } from '../../../src/redact.ts';
 import type { SecretReader } from '../../../src/secrets.ts';
+import { applianceServers } from '../../support/appliance-servers.ts';
 import { recordingLog } from '../../support/log.ts';
 import { rejection } from '../../support/rejection.ts';
 import { selfSignedCertificate } from '../../support/self-signed.ts';
@@ -49,13 +48,11 @@ function collect(): LogSink<LogItem[]> {
   return { add: (item) => void items.push(item), finish: () => items };
 }
 
-const agentSets: HttpAgents[] = [];
-const emulators: ApplianceEmulator[] = [];
+const servers = applianceServers();
 
 function options(extra: Partial<FleetOptions> = {}) {
   const { messages, log } = recordingLog();
-  const agents = createAgents();
-  agentSets.push(agents);
+  const agents = servers.agents();
   const fleetOptions: FleetOptions = {
     secrets: memorySecrets({}),
     perAttemptTimeoutMs: 2_000,
@@ -65,23 +62,6 @@ function options(extra: Partial<FleetOptions> = {}) {
   };
   return { options: fleetOptions, warnings: messages };
 }
-
-async function emulator(...args: Parameters<typeof startApplianceEmulator>): Promise<ApplianceEmulator> {
-  const started = await startApplianceEmulator(...args);
-  emulators.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-
-afterAll(() => {
-  for (const a of agentSets) {
-    a.http.destroy();
-    a.https.destroy();
-  }
-});
 
 describe('createFleet', () => {
   describe('member', () => {
@@ -298,7 +278,7 @@ describe('createFleet', () => {
 
   describe('calling an appliance', () => {
     it("signs each appliance in with its own account and reads its own API version's paths", async () => {
-      const server = await emulator({
+      const server = await servers.emulator({
         users: [
           { username: 'alice', password: 'alice-pw-12345' },
           { username: 'bob', password: 'bob-pw-12345' },
@@ -332,7 +312,7 @@ describe('createFleet', () => {
 
     it('resolves credentials held in a secret through the secret reader', async () => {
       const credentialsArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cred-AbCdEf';
-      const server = await emulator({ staticTokens: ['secret-held-token-123'] });
+      const server = await servers.emulator({ staticTokens: ['secret-held-token-123'] });
       const secrets = memorySecrets({ [credentialsArn]: JSON.stringify({ token: 'secret-held-token-123' }) });
       const fleet = createFleet(
         {
@@ -352,7 +332,7 @@ describe('createFleet', () => {
     });
 
     it('gives each attempt the configured timeout, so a hanging appliance is tried three times', async () => {
-      const server = await emulator({ staticTokens: ['tok-hang-123456'] });
+      const server = await servers.emulator({ staticTokens: ['tok-hang-123456'] });
       server.setFault('log', { kind: 'hang' });
       const fleet = createFleet(
         {
@@ -382,7 +362,7 @@ describe('createFleet', () => {
     });
 
     it("trusts an appliance's own CA certificate, or skips verification, only for that appliance", async () => {
-      const server = await emulator({ tls, staticTokens: ['tok-tls-123456'] });
+      const server = await servers.emulator({ tls, staticTokens: ['tok-tls-123456'] });
       const credentials = { kind: 'token', token: 'tok-tls-123456' } as const;
       const appliances = [
         appliance('with-ca', { baseUrl: server.url, credentials, caCertPem: tls.cert }),
