@@ -1,12 +1,13 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classify } from '../../../src/appliance/failures.ts';
 import { createTransport, MAX_BODY_BYTES, readBody } from '../../../src/appliance/transport.ts';
 import { deadlineIn } from '../../../src/deadline.ts';
 import { listenOnLoopback } from '../../../src/dev/listen.ts';
 import { SourceApiError } from '../../../src/errors.ts';
-import { BodyTooLargeError, createAgents, type HttpAgents, httpRequest } from '../../../src/http/client.ts';
+import { BodyTooLargeError, httpRequest } from '../../../src/http/client.ts';
 import type { Attempt } from '../../../src/http/retry.ts';
+import { loopbackServers } from '../../support/appliance-servers.ts';
 import { recordingLog } from '../../support/log.ts';
 import { rejection } from '../../support/rejection.ts';
 
@@ -17,13 +18,13 @@ interface Received {
   readonly body: string;
 }
 
-const servers: http.Server[] = [];
-const agentSets: HttpAgents[] = [];
+const loopback = loopbackServers();
+const agents = loopback.agents;
 
 /** A loopback server answering with `answer` and recording what it received. */
 async function serve(answer: (res: ServerResponse, req: IncomingMessage) => void) {
   const received: Received[] = [];
-  const server = http.createServer(async (req, res) => {
+  const origin = await loopback.serve(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     received.push({
@@ -35,15 +36,7 @@ async function serve(answer: (res: ServerResponse, req: IncomingMessage) => void
     res.on('error', () => {});
     answer(res, req);
   });
-  servers.push(server);
-  const port = await listenOnLoopback(server);
-  return { origin: `http://127.0.0.1:${port}`, received };
-}
-
-function agents(): HttpAgents {
-  const created = createAgents();
-  agentSets.push(created);
-  return created;
+  return { origin, received };
 }
 
 function attempt(timeoutMs = 5_000): Attempt {
@@ -58,25 +51,6 @@ function sendFailure(origin: string, timeoutMs = 5_000): Promise<SourceApiError>
     SourceApiError,
   );
 }
-
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
-});
-
-afterAll(() => {
-  for (const a of agentSets) {
-    a.http.destroy();
-    a.https.destroy();
-  }
-});
 
 describe('createTransport', () => {
   describe('send', () => {
@@ -124,8 +98,9 @@ describe('createTransport', () => {
     });
 
     it('fails as unavailable, naming the origin and the code, when nothing listens', async () => {
-      const { origin } = await serve((res) => res.end());
-      await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+      const closed = http.createServer();
+      const origin = `http://127.0.0.1:${await listenOnLoopback(closed)}`;
+      await new Promise((resolve) => closed.close(resolve));
       const error = await sendFailure(origin);
 
       expect(error.failure).toBe('unavailable');
