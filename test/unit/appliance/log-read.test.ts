@@ -58,6 +58,18 @@ describe('readLogOnce', () => {
     },
   );
 
+  it('feeds a log larger than 256 KB into one sink, in order', async () => {
+    const items = Array.from({ length: 3_000 }, (_, i) => ({ ...ITEM, message: `step ${i} ${'x'.repeat(80)}` }));
+    const { transport } = await logServer(200, {}, JSON.stringify({ jobSessionId: 38, log: items }));
+    const { created, createSink } = sinks();
+
+    const result = await readLogOnce(transport, request, attempt(), createSink);
+
+    expect(result.id).toBe('38');
+    expect(result.items).toEqual(items);
+    expect(created).toHaveLength(1);
+  });
+
   it('names the type it got instead of JSON, without its parameters, and opens no sink', async () => {
     const { transport } = await logServer(200, { 'content-type': 'text/plain; charset=utf-8' }, 'hello');
     const { created, createSink } = sinks();

@@ -4,7 +4,8 @@ import { appliancesRef, parseAppliances } from '../../../src/config/appliances.t
 import { flag, loggerEnv, parseConfigJson, parseEnv, rejectUnknownVariables } from '../../../src/config/env.ts';
 import { loadConfig, notifierEnv } from '../../../src/config/notifier.ts';
 import { parseRoutes, routesRef } from '../../../src/config/routes.ts';
-import { defaultSessionTypes } from '../../../src/config/watcher.ts';
+import { applianceBaseUrl, applianceUrlProblem, isClearTextAppliance } from '../../../src/config/urls.ts';
+import { defaultSessionTypes, loadWatcherConfig } from '../../../src/config/watcher.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import { thrown } from '../../support/thrown.ts';
 
@@ -437,5 +438,75 @@ describe('defaultSessionTypes', () => {
 
   it("falls back to Azure's types for a product it does not know", () => {
     expect(defaultSessionTypes('tape')).toEqual(['PolicyBackup', 'PolicySnapshot', 'PolicyArchive']);
+  });
+});
+
+describe('loadWatcherConfig', () => {
+  it('fills in the defaults a reader does not see elsewhere: no queue, 16 appliances at once, a 24 h longest run, no link', () => {
+    const watch = loadWatcherConfig({});
+
+    expect(watch).toMatchObject({
+      queueUrl: undefined,
+      fleetConcurrency: 16,
+      longestRunMs: 24 * 3_600_000,
+      sessionUrl: '',
+    });
+    expect(Object.isFrozen(watch)).toBe(true);
+    expect(Object.isFrozen(watch.sessionTypes)).toBe(true);
+  });
+
+  it('reads every duration unit', () => {
+    const watch = loadWatcherConfig({
+      WATCH_BACKFILL: '90s',
+      WATCH_OVERLAP: '15m',
+      WATCH_LONGEST_RUN: '2d',
+      MISSED_RUN_AFTER: '3h',
+      MISSED_RUN_LOOKBACK: '4h',
+    });
+
+    expect(watch).toMatchObject({
+      backfillMs: 90_000,
+      overlapMs: 900_000,
+      longestRunMs: 2 * 86_400_000,
+      missedRunAfterMs: 3 * 3_600_000,
+      missedRunLookbackMs: 4 * 3_600_000,
+    });
+  });
+
+  it('reads the queue and the number of appliances watched at once', () => {
+    const queue = 'https://sqs.eu-west-1.amazonaws.com/123456789012/watch';
+
+    const watch = loadWatcherConfig({ WATCH_QUEUE_URL: queue, WATCH_FLEET_CONCURRENCY: '64' });
+
+    expect(watch.queueUrl).toBe(queue);
+    expect(watch.fleetConcurrency).toBe(64);
+  });
+
+  it('takes a padded "*" as every session type', () => {
+    expect(loadWatcherConfig({ WATCH_SESSION_TYPES: ' * ' }).sessionTypes).toEqual([]);
+  });
+});
+
+describe('appliance URLs', () => {
+  it('drops trailing slashes and one trailing /api, in any case', () => {
+    expect(applianceBaseUrl('https://a.example.com///')).toBe('https://a.example.com');
+    expect(applianceBaseUrl('https://a.example.com/API/')).toBe('https://a.example.com');
+    expect(applianceBaseUrl('https://a.example.com/apis')).toBe('https://a.example.com/apis');
+    expect(applianceBaseUrl('https://a.example.com/api/api')).toBe('https://a.example.com/api');
+  });
+
+  it('accepts https, an allowed http, and http to this machine; refuses other http naming the fix', () => {
+    expect(applianceUrlProblem('https://a.example.com', false)).toBeUndefined();
+    expect(applianceUrlProblem('http://a.example.com', true)).toBeUndefined();
+    expect(applianceUrlProblem('http://localhost:8080', false)).toBeUndefined();
+    expect(applianceUrlProblem('http://a.example.com', false)).toBe(
+      'BACKUP_API_URL uses http://: the password grant and the bearer token would cross the network in clear; use https:// (BACKUP_API_CA_CERT trusts a self-signed appliance), or set BACKUP_API_ALLOW_HTTP=true to accept the risk',
+    );
+  });
+
+  it('calls only http to another machine clear text', () => {
+    expect(isClearTextAppliance('http://a.example.com')).toBe(true);
+    expect(isClearTextAppliance('http://127.0.0.1:8080')).toBe(false);
+    expect(isClearTextAppliance('https://a.example.com')).toBe(false);
   });
 });
