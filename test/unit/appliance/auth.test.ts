@@ -67,9 +67,11 @@ describe('createAuthorizer', () => {
       const stillFirst = await token();
       clock.now += 1;
       const renewed = await token();
+      const again = await token();
 
       expect(stillFirst).toBe(first);
       expect(renewed).not.toBe(first);
+      expect(again).toBe(renewed);
       expect(grants()).toEqual(['Password', 'Refresh_token']);
     });
 
@@ -225,6 +227,11 @@ describe('createAuthorizer', () => {
         'backup appliance: sign-in needs a second factor: an MFA-enabled account is not supported; use a local account without MFA (the Read-Only User role is enough)',
       ],
       [
+        'an account that reports MFA, whatever its expires_in',
+        { access_token: null, expires_in: 3600, mfa_enabled: true },
+        'backup appliance: sign-in needs a second factor: an MFA-enabled account is not supported; use a local account without MFA (the Read-Only User role is enough)',
+      ],
+      [
         'no access_token for a local user',
         { access_token: null, expires_in: 3600, userType: 'Internal' },
         'backup appliance: the token response carried no access_token',
@@ -252,14 +259,18 @@ describe('createAuthorizer', () => {
     });
 
     it('registers the password and both issued tokens for redaction', async () => {
-      const { emulator, token } = await setup();
+      const password = 'auth-redact-pw-5521';
+      const { emulator, token } = await setup(
+        { users: [{ username: USERNAME, password }] },
+        { credentials: async () => ({ kind: 'password', username: USERNAME, password }) },
+      );
       emulator.enqueueFaults('token', [
         tokenAnswer({ access_token: 'at-redact-me-4711', refresh_token: 'rt-redact-me-4712', expires_in: 3600 }),
       ]);
 
       await token();
 
-      expect(redact(`${PASSWORD} at-redact-me-4711 rt-redact-me-4712`)).toBe('[redacted] [redacted] [redacted]');
+      expect(redact(`${password} at-redact-me-4711 rt-redact-me-4712`)).toBe('[redacted] [redacted] [redacted]');
     });
   });
 

@@ -116,6 +116,26 @@ describe('createTransport', () => {
       expect(error.message).toBe('backup appliance: read session 38: no complete answer in time');
     });
 
+    it("stops waiting when the attempt's signal aborts, well before its timeout", async () => {
+      const { origin } = await serve(() => {});
+      const transport = createTransport({ origin, agents: agents() });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('deadline')), 50);
+
+      const started = Date.now();
+      const error = await rejection(
+        transport.send(
+          { method: 'GET', path: '/x', headers: {} },
+          { attempt: 1, timeoutMs: 5_000, signal: controller.signal },
+          'read session 38',
+        ),
+        SourceApiError,
+      );
+
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(error.message).toMatch(/^backup appliance: read session 38: /);
+    });
+
     it('fails as a retryable network failure when the body is cut short after the headers', async () => {
       const { origin } = await serve((res) => {
         res.writeHead(503, { 'content-length': '100' });
