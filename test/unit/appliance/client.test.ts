@@ -191,6 +191,38 @@ describe('createApplianceClient', () => {
     });
   });
 
+  describe('getObjectResults', () => {
+    it('counts the failed resources of a session from its protected items', async () => {
+      const { emulator, client } = await setup();
+
+      const results = await client.getObjectResults?.('77', deadlineIn(5_000));
+
+      expect(results).toEqual({
+        noun: 'resources',
+        total: 3,
+        failedCount: 2,
+        warningCount: 0,
+        failed: ['app-02', 'db-01'],
+        warnings: [],
+      });
+      expect(emulator.requestsTo('objects').map((r) => r.path)).toEqual([
+        '/api/v1/jobSessions/77/protectedItems?Offset=0&Limit=1000',
+      ]);
+    });
+
+    it('refuses an unusable session ID before asking', async () => {
+      const { emulator, client } = await setup();
+
+      const error = await rejection(
+        client.getObjectResults?.('..', deadlineIn(5_000)) ?? Promise.resolve(),
+        SourceApiError,
+      );
+
+      expect(error.failure).toBe('bad-request');
+      expect(emulator.requests).toHaveLength(0);
+    });
+  });
+
   describe('listSessions', () => {
     it('reports an invalid page as invalid-response, naming the call', async () => {
       const { emulator, client } = await setup();
