@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApplianceClientOptions, type Credentials, createApplianceClient } from '../../src/appliance/client.ts';
 import type { LogItem } from '../../src/core/session-log.ts';
@@ -20,6 +16,7 @@ import { errorChain } from '../../src/http/retry.ts';
 import type { LogSink } from '../../src/ports.ts';
 import { recordingLog } from '../support/log.ts';
 import { rejection } from '../support/rejection.ts';
+import { selfSignedCertificate } from '../support/self-signed.ts';
 
 const USERNAME = 'notifier';
 const PASSWORD = 's3cret-Passw0rd!';
@@ -584,39 +581,10 @@ describe('createApplianceClient', () => {
   });
 
   describe('over TLS with a self-signed certificate', () => {
-    let dir: string;
     let tls: { key: string; cert: string };
 
     beforeAll(() => {
-      dir = mkdtempSync(join(tmpdir(), 'appliance-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        ],
-        { stdio: 'ignore' },
-      );
-      tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-    });
-
-    afterAll(() => {
-      rmSync(dir, { recursive: true, force: true });
+      tls = selfSignedCertificate();
     });
 
     it('refuses the untrusted certificate at once, pointing at BACKUP_API_CA_CERT', async () => {

@@ -4,6 +4,7 @@ import { loadConfig } from '../../../src/config/notifier.ts';
 import { parseRoutes } from '../../../src/config/routes.ts';
 import { chooseRoutes, globMatches } from '../../../src/core/routing.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { thrown } from '../../support/thrown.ts';
 
 const PASSWORD = 'Sup3r-secret-pw-4711';
 const good = {
@@ -15,15 +16,7 @@ const good = {
 };
 const SLACK = 'https://hooks.slack.com/services/T0/B0/routepath';
 
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (run: () => unknown): ConfigError => thrown(run, ConfigError);
 
 describe('parseAppliances', () => {
   it('reads a valid list, defaulting the product to azure and trimming the URL', () => {
