@@ -63,7 +63,13 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
   const getSession = (sessionId: string, deadline: Deadline): Promise<JobSession> => {
     const pending = inFlight.get(sessionId);
     if (pending) return pending;
-    const path = dialect.sessionPath(checkedId(sessionId));
+    let path: string;
+    try {
+      path = dialect.sessionPath(checkedId(sessionId));
+    } catch (error) {
+      // A promise-returning call never throws: callers that do not await at once still see a rejection.
+      return Promise.reject(error);
+    }
     const read = getJson(path, `read session ${sessionId}`, sessionId, dialect.parseSession, deadline).finally(() =>
       inFlight.delete(sessionId),
     );

@@ -103,8 +103,7 @@ describe('createApplianceClient', () => {
     ])('refuses %j, which URL normalisation would resolve away, without a request', async (id, message) => {
       const { emulator, client } = await setup();
 
-      // getSession checks the ID before it returns its promise: an async caller sees the same rejection.
-      const fromSession = await rejection((async () => client.getSession(id, deadlineIn(5_000)))(), SourceApiError);
+      const fromSession = await rejection(client.getSession(id, deadlineIn(5_000)), SourceApiError);
       const fromLog = await rejection(client.readLog(id, deadlineIn(5_000), collect), SourceApiError);
 
       expect(fromSession.failure).toBe('bad-request');
