@@ -174,21 +174,20 @@ export function summarize(sessionId: string, log: SessionLog | null | undefined)
 export function describeSteps(summary: Summary, max: number): string {
   const head = `${summary.totalSteps} ${summary.totalSteps === 1 ? 'step' : 'steps'}`;
   if (summary.counts.length === 0) return truncate(head, max);
-  const parts: string[] = [];
+  const parts = summary.counts.map((row) => `${row.count} ${truncate(row.status, 60)}`);
+  const full = `${head}: ${parts.join(', ')}`;
+  if (full.length <= max) return full;
+  // Keep the statuses that fit with room left for ", …and N more statuses" naming the rest.
+  let kept = 0;
   let length = head.length + 2;
-  for (let i = 0; i < summary.counts.length; i++) {
-    const row = summary.counts[i];
-    if (row === undefined) break;
-    const part = `${row.count} ${truncate(row.status, 60)}`;
-    const remaining = summary.counts.length - i - 1;
-    const tail = remaining > 0 ? `, …and ${remaining} more statuses`.length : 0;
-    if (length + part.length + 2 + tail > max) {
-      const more = summary.counts.length - i;
-      const text = `${head}: ${parts.join(', ')}${parts.length > 0 ? ', ' : ''}…and ${more} more ${more === 1 ? 'status' : 'statuses'}`;
-      return truncate(text, max);
-    }
-    parts.push(part);
-    length += part.length + 2;
+  for (const part of parts.slice(0, -1)) {
+    const withPart = length + (kept === 0 ? 0 : 2) + part.length;
+    if (withPart + 2 + moreStatuses(parts.length - kept - 1).length > max) break;
+    length = withPart;
+    kept++;
   }
-  return truncate(`${head}: ${parts.join(', ')}`, max);
+  const shown = kept === 0 ? '' : `${parts.slice(0, kept).join(', ')}, `;
+  return truncate(`${head}: ${shown}${moreStatuses(parts.length - kept)}`, max);
 }
+
+const moreStatuses = (count: number) => `…and ${count} more ${count === 1 ? 'status' : 'statuses'}`;
