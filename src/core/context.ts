@@ -131,7 +131,6 @@ export function thresholdReason(notification: Notification, notifyOn: NotifyOn):
 
 /** Whether a message should ping the configured on-call mention: failures always, warnings only with "problems". */
 export function shouldMention(notification: Notification, mentionOn: MentionOn): boolean {
-  if (notification.kind === 'problem' && sessionOnlySeverity(notification) === null) return false;
   const severity = severityOf(notification);
   return severity === 'failed' || (mentionOn === 'problems' && severity === 'warning');
 }
