@@ -117,7 +117,7 @@ export function formatDuration(ms: number): string {
   for (const [suffix, unitMs] of UNITS) {
     const amount = Math.floor(rest / unitMs);
     rest -= amount * unitMs;
-    if (windowLeft === 0 && parts.length === 0 && amount === 0) continue;
+    // The window opens at the first non-zero unit: until then it restarts at every unit.
     if (parts.length === 0) windowLeft = UNIT_WINDOW;
     if (amount > 0) parts.push(`${amount}${suffix}`);
     windowLeft--;
@@ -140,10 +140,10 @@ export function parseTimestamp(value: string | null | undefined): number {
 }
 
 /** True when the text has a zone after its date part ("Z", "+02:00", "-0500"), or has no time part (date-only is UTC). */
-function hasZone(value: string): boolean {
+export function hasZone(value: string): boolean {
   // Only the part after "YYYY-MM-DD" can hold a zone; a date-only string is already UTC for Date.parse.
   if (value.length <= 10) return true;
-  for (let i = value.length - 1; i > 10; i--) {
+  for (let i = value.length - 1; i >= 10; i--) {
     const code = value.charCodeAt(i);
     if (code === 90 || code === 122 || code === 43 || code === 45) return true; // Z z + -
   }

@@ -1,5 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isoSeconds, parseTimeSpan, parseTimestamp } from '../../../src/core/time.ts';
+import { hasZone, isoSeconds, parseTimeSpan, parseTimestamp } from '../../../src/core/time.ts';
+
+// The zone rule itself, independent of the machine's zone (a worker thread cannot change its zone).
+describe('hasZone', () => {
+  it('finds Z, z, + or - after the date part, and calls a date alone zoned (UTC)', () => {
+    expect(hasZone('2020-02-05T10:43:57')).toBe(false);
+    expect(hasZone('2020-02-05T10:43:57.1234567')).toBe(false);
+    expect(hasZone('2020-02-05 10:43')).toBe(false);
+    expect(hasZone('2020-02-05T10:43:57Z')).toBe(true);
+    expect(hasZone('2020-02-05T10:43:57z')).toBe(true);
+    expect(hasZone('2020-02-05T10:43:57+02:00')).toBe(true);
+    expect(hasZone('2020-02-05T10:43:57-0500')).toBe(true);
+    expect(hasZone('2020-02-05')).toBe(true);
+    expect(hasZone('2020-02-05Z')).toBe(true);
+  });
+
+  it("ignores the date part's hyphens, even right after it", () => {
+    expect(hasZone('2020-02-05-')).toBe(true);
+    expect(hasZone('2020-02-05x')).toBe(false);
+    expect(hasZone('2020-02-0512')).toBe(false);
+  });
+});
 
 // Node re-reads TZ when it changes: a zone-less time must read as UTC on a machine set to any zone.
 describe('parseTimestamp on a machine outside UTC', () => {
@@ -54,6 +75,8 @@ describe('parseTimeSpan edges', () => {
     expect(parseTimeSpan('123456789.00:00:00')).toBeNull();
     expect(parseTimeSpan('')).toBeNull();
     expect(parseTimeSpan('-')).toBeNull();
+    expect(parseTimeSpan(':00:00')).toBeNull();
+    expect(parseTimeSpan('.05:00:00')).toBeNull();
   });
 
   it('trims a value padded with a tab or a newline on either side', () => {
