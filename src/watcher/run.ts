@@ -76,7 +76,8 @@ export async function runWatch(deps: WatchDeps, deadline: Deadline): Promise<Wat
     listed: listing.sessions.length,
     candidates: selection.candidates.length,
     results: counts,
-    notified: run.notified,
+    // In the order the sessions ended, not the order concurrent posts happened to finish.
+    notified: selection.candidates.flatMap((c) => run.notified.get(c.id) ?? []),
     cursor,
     cursorSaved,
     missedRuns,
@@ -121,7 +122,7 @@ function countResults(results: ReadonlyMap<string, CandidateResult>): Record<Can
 /** The candidates of one run, notified by `concurrency` workers; records how each one ended. */
 class CandidateRun {
   readonly results = new Map<string, CandidateResult>();
-  readonly notified: { sessionId: string; outcome: Outcome }[] = [];
+  readonly notified = new Map<string, { sessionId: string; outcome: Outcome }>();
   readonly failures: string[] = [];
   private stopped = false;
 
@@ -179,7 +180,7 @@ class CandidateRun {
       // A permanent refusal (webhook revoked, …) would fail the same way forever: settle it and say so.
       return (await this.settle(candidate.id)) ? 'gave-up' : 'failed';
     }
-    this.notified.push({ sessionId: candidate.id, outcome });
+    this.notified.set(candidate.id, { sessionId: candidate.id, outcome });
     measureNotified(this.deps, candidate, outcome, this.now());
     // Posted but not marked: the claim stays until its lease ends, so only a run after that could post it again.
     return (await this.settle(candidate.id)) ? 'notified' : 'failed';
