@@ -93,13 +93,22 @@ export function escapeTeamsText(text: string): string {
  */
 export function escapeToFit(text: string, max: number, escaper: (text: string) => string): string {
   // The escapers expand text at most ~5x ("&" → "&amp;"), so a first cut at `max` source characters bounds the work.
-  let source = truncate(text, max);
-  let escaped = escaper(source);
-  // An empty source is as short as it gets: a budget below zero must end the loop, not spin it.
-  while (escaped.length > max && source !== '') {
-    const budget = Math.floor((source.length * max) / escaped.length) - 1;
-    source = truncate(source, Math.max(0, Math.min(budget, source.length - 1)));
-    escaped = escaper(source);
+  const source = truncate(text, max);
+  const escaped = escaper(source);
+  if (escaped.length <= max) return escaped;
+  // The longest cut whose escaped form fits: escaped length grows with the cut, so a binary search finds it.
+  let best = '';
+  let low = 1;
+  let high = source.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const candidate = escaper(truncate(source, middle));
+    if (candidate.length <= max) {
+      best = candidate;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
   }
-  return escaped;
+  return best;
 }

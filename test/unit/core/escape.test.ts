@@ -182,4 +182,18 @@ describe('escapeToFit', () => {
   it('leaves text that fits alone', () => {
     expect(escapeToFit('fine', 10, escapeTeamsText)).toBe('fine');
   });
+
+  it('keeps the longest cut whose escaped form fits, at exactly the limit', () => {
+    // "&&…" escapes to 11 characters; "&&&…" to 16.
+    expect(escapeToFit('&'.repeat(16), 12, escapeSlackText)).toBe('&amp;&amp;…');
+    expect(escapeToFit('&'.repeat(16), 11, escapeSlackText)).toBe('&amp;&amp;…');
+    expect(escapeToFit('&'.repeat(16), 10, escapeSlackText)).toBe('&amp;…');
+    expect(escapeToFit('a&'.repeat(50), 40, escapeSlackText)).toBe('a&amp;a&amp;a&amp;a&amp;a&amp;a&amp;a…');
+  });
+
+  it('gives nothing when not even one escaped character and the ellipsis fit', () => {
+    expect(escapeToFit('&&&', 1, escapeSlackText)).toBe('…');
+    expect(escapeToFit('&&&', 0, escapeSlackText)).toBe('');
+    expect(escapeToFit('&&&', -5, escapeSlackText)).toBe('');
+  });
 });
