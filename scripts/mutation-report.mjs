@@ -9,6 +9,8 @@ const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
 let killedAll = 0;
 let ignoredAll = 0;
+// Survivors Stryker marks static ran without a module reload under ignoreStatic: their result is not a measurement.
+let staticSurvivedAll = 0;
 let countedAll = 0;
 const lines = [];
 for (const [file, { mutants }] of Object.entries(report.files).sort()) {
@@ -16,6 +18,7 @@ for (const [file, { mutants }] of Object.entries(report.files).sort()) {
   const counted = mutants.filter((m) => COUNTED.has(m.status));
   const ignored = mutants.filter((m) => m.status === 'Ignored').length;
   ignoredAll += ignored;
+  staticSurvivedAll += counted.filter((m) => m.static && !KILLED.has(m.status)).length;
   const killed = counted.filter((m) => KILLED.has(m.status)).length;
   killedAll += killed;
   countedAll += counted.length;
@@ -29,10 +32,12 @@ for (const [file, { mutants }] of Object.entries(report.files).sort()) {
       .sort((a, b) => a.location.start.line - b.location.start.line)) {
       const replacement = (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 90);
       lines.push(
-        `        ${m.status === 'NoCoverage' ? 'no-cov' : 'survived'} :${m.location.start.line}:${m.location.start.column} ${m.mutatorName} → ${replacement}`,
+        `        ${m.status === 'NoCoverage' ? 'no-cov' : 'survived'}${m.static ? ' (static)' : ''} :${m.location.start.line}:${m.location.start.column} ${m.mutatorName} → ${replacement}`,
       );
     }
   }
 }
 console.log(lines.join('\n'));
-console.log(`${((100 * killedAll) / Math.max(countedAll, 1)).toFixed(1)} % of ${countedAll} mutants killed (${area}); ${ignoredAll} static mutants left out`);
+console.log(
+  `${((100 * killedAll) / Math.max(countedAll, 1)).toFixed(1)} % of ${countedAll} mutants killed (${area}); ${ignoredAll} static mutants left out, ${staticSurvivedAll} static survivors`,
+);
