@@ -115,17 +115,18 @@ describe('advanceCursor', () => {
     expect(cursor).toEqual({ atMs: at, idsAt: ['3', '12'], open: [] });
   });
 
-  it('adds an ID at the cursor instant to the ones already there, and passes over a settled late arrival', () => {
-    const selection = selectSessions([session('6', NOW - 30 * MIN), session('late', NOW - 35 * MIN)], plan, WINDOWS);
+  it('adds an ID at the cursor instant to the ones already there, in numeric order, and passes over a settled late arrival', () => {
+    const at = planWatch({ atMs: NOW - 30 * MIN, idsAt: ['50'], open: [] }, NOW, WINDOWS);
+    const selection = selectSessions([session('6', NOW - 30 * MIN), session('late', NOW - 35 * MIN)], at, WINDOWS);
     const cursor = advanceCursor(
-      plan,
+      at,
       selection,
       results([
         ['6', 'notified'],
         ['late', 'notified'],
       ]),
     );
-    expect(cursor).toEqual({ atMs: NOW - 30 * MIN, idsAt: ['5', '6'], open: [] });
+    expect(cursor).toEqual({ atMs: NOW - 30 * MIN, idsAt: ['6', '50'], open: [] });
   });
 
   it('keeps an unsettled candidate open from its start, or from its stop when its start is unknown', () => {

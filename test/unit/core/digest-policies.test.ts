@@ -28,12 +28,19 @@ const teamsTexts = (count: number): string[] =>
 describe('digest policy lines', () => {
   it('lists each policy in bold, its name escaped, under a heading (Slack)', () => {
     expect(slackLast(1)).toBe('*Policies, last 7 days*\n• *P\u2060*\u20600*: 6/7 succeeded (86%) · ❌ 1 failure · ▁█');
+    expect(renderWatchSlack({ kind: 'digest', digest: withPolicies(1) }).blocks.at(-1)).toMatchObject({
+      type: 'section',
+      text: { type: 'mrkdwn' },
+    });
   });
 
   it('lists each policy in bold, its name escaped, under its own heading (Teams)', () => {
     const texts = teamsTexts(1);
     expect(texts.at(-2)).toBe('Policies, last 7 days');
     expect(texts.at(-1)).toBe('- **P\\*0**: 6/7 succeeded (86%) · ❌ 1 failure · ▁█');
+    const body = renderWatchTeams({ kind: 'digest', digest: withPolicies(1) }).attachments[0].content.body;
+    expect(body.at(-2)).toEqual({ type: 'TextBlock', text: 'Policies, last 7 days', wrap: true, weight: 'Bolder' });
+    expect(body.at(-1)).toMatchObject({ type: 'TextBlock', wrap: true });
   });
 
   it(`lists ${MAX_DIGEST_POLICIES} policies and counts the rest, "policy" for one and "policies" for more`, () => {

@@ -25,6 +25,7 @@ describe('truncate', () => {
     expect(truncate('a\ud800\udc00bcd', 3)).toBe('a…');
     expect(truncate('a\udbff\udfffbcd', 3)).toBe('a…');
     expect(truncate('a\ud7ffbcd', 3)).toBe('a\ud7ff…');
+    expect(truncate('a\uff01bcd', 3)).toBe('a\uff01…');
   });
 });
 
