@@ -126,3 +126,51 @@ describe('IDs and names', () => {
     expect(summary.counts.map((c) => c.status)).toEqual(['Zeta', 'Alpha', 'Mu', 'Beta', 'Omega']);
   });
 });
+
+describe('more renderer and memory details', () => {
+  it('joins several memory lines with line breaks in Slack', () => {
+    const two: Memory = {
+      ...memory,
+      facts: {
+        change: true,
+        streak: { cls: 'failure', count: 2, since: '2026-11-29T00:00:00Z', lastSuccessAt: null },
+        after: null,
+        recovered: null,
+        duration: { ms: 400, medianMs: 100, runs: 5, ratio: 4, unusual: true },
+      },
+    };
+    const context = renderSlack({ kind: 'summary', summary: failedSummary(), memory: two }).blocks.find(
+      (b) => b.type === 'context',
+    );
+    expect(context).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: '2nd failure in a row — no success on record\nTook 0s — 4.0× its median of 0s over the last 5 runs',
+        },
+      ],
+    });
+  });
+
+  it('names the fleet appliance in a Slack problem report', () => {
+    const message = renderSlack({
+      kind: 'problem',
+      problem: { sessionId: '9', failure: 'forbidden', statusCode: null, detail: 'no rights' },
+      appliance: { name: 'eu-west', source: 'eu-west' },
+    });
+    const fields = message.blocks.flatMap((b) => ('fields' in b ? b.fields.map((f) => f.text) : []));
+    expect(fields).toEqual(['*Session*\n9', '*Reason*\nforbidden', '*Appliance*\neu-west']);
+  });
+
+  it('hands back the ignored late run as it was told, without facts', () => {
+    const history = Array.from({ length: 30 }, (_, i) => ({
+      sessionId: String(i),
+      cls: 'success' as const,
+      durationMs: null,
+      endedAt: new Date(Date.UTC(2026, 10, 1, i)).toISOString(),
+    })).reduce((h, run) => recordRun(h, run, { factor: 3, minRuns: 2 }).history, EMPTY_HISTORY);
+    const old = { sessionId: 'old', cls: 'failure' as const, durationMs: 5, endedAt: '2026-10-01T00:00:00.000Z' };
+    expect(recordRun(history, old, { factor: 3, minRuns: 2 }).run).toEqual({ ...old, facts: null });
+  });
+});
