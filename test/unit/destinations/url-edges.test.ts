@@ -52,3 +52,21 @@ describe('errorChain', () => {
     expect(errorChain(plain)).toEqual([plain]);
   });
 });
+
+describe('destination URL messages', () => {
+  it('says a value that does not parse must be a URL', () => {
+    expect(destinationUrlProblem('slack', 'hooks.slack.com/services/x', { hostCheck: true })).toBe(
+      'SLACK_WEBHOOK_URL must be a URL',
+    );
+  });
+
+  it('tells how to turn the host check off when a proxy stands in between', () => {
+    expect(destinationUrlProblem('pagerduty', 'https://proxy.example.com/v2/enqueue', { hostCheck: true })).toBe(
+      'PAGERDUTY_EVENTS_URL must be the Events API v2 endpoint on events.pagerduty.com or events.eu.pagerduty.com (got host proxy.example.com; set WEBHOOK_HOST_CHECK=off only if a proxy stands in between)',
+    );
+  });
+
+  it('accepts an IPv6 address that only contains "fe80" further in', () => {
+    expect(destinationUrlProblem('generic', 'https://[2001:db8::fe80:1]/hook', { hostCheck: true })).toBeUndefined();
+  });
+});
