@@ -12,18 +12,10 @@ import {
 import { summarize } from '../../../src/core/summarize.ts';
 import type { Notification, SessionContext, Severity } from '../../../src/core/summary.ts';
 import { isoSeconds } from '../../../src/core/time.ts';
+import { sessionContext } from '../../support/notifications.ts';
 
-const context = (overrides: Partial<SessionContext> = {}): SessionContext => ({
-  policyName: 'Nightly-Azure-VMs',
-  type: 'Policy Backup',
-  status: null,
-  startedAt: null,
-  endedAt: null,
-  url: null,
-  durationMs: null,
-  fetched: true,
-  ...overrides,
-});
+const context = (overrides: Partial<SessionContext> = {}): SessionContext =>
+  sessionContext({ policyName: 'Nightly-Azure-VMs', type: 'Policy Backup', ...overrides });
 
 const withLog = (statuses: string[], session?: SessionContext): Notification => ({
   kind: 'summary',

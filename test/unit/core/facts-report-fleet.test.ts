@@ -6,6 +6,7 @@ import type { Digest } from '../../../src/core/render/digest.ts';
 import { describeProgress, formatBytes, sessionFacts } from '../../../src/core/render/facts.ts';
 import { summarize } from '../../../src/core/summarize.ts';
 import { mergeDigests, outcomeOfStatus } from '../../../src/core/watch/fleet-digest.ts';
+import { memoryWith, sessionContext } from '../../support/notifications.ts';
 
 describe('formatBytes', () => {
   it.each([
@@ -59,16 +60,7 @@ describe('describeProgress', () => {
 
 describe('sessionFacts', () => {
   const summary = summarize('7', { log: [] });
-  const session = {
-    policyName: 'Nightly',
-    type: null,
-    status: null,
-    startedAt: null,
-    endedAt: null,
-    url: null,
-    durationMs: null,
-    fetched: true,
-  };
+  const session = sessionContext();
 
   it('gives result, progress and note in that order, each cut to the limit', () => {
     const facts = sessionFacts(
@@ -213,18 +205,16 @@ describe('historyReport', () => {
   });
 
   it('reports a failure streak with its last success and the ratio to two decimals', () => {
-    const memory: Memory = {
-      key,
-      endedAt: '2024-01-03T00:00:00Z',
-      thread: null,
-      facts: {
+    const memory: Memory = memoryWith(
+      {
         change: false,
         streak: { cls: 'failure', count: 3, since: '2024-01-01T00:00:00Z', lastSuccessAt: '2023-12-31T00:00:00Z' },
         after: null,
         recovered: null,
         duration: { ms: 7_000, medianMs: 3_000, runs: 14, ratio: 2.33333, unusual: true },
       },
-    };
+      '2024-01-03T00:00:00Z',
+    );
     const report = historyReport(memory);
     expect(report).toMatchObject({
       streak: { kind: 'failure', count: 3, since: '2024-01-01T00:00:00Z' },
@@ -236,18 +226,18 @@ describe('historyReport', () => {
   });
 
   it('takes the run itself as the last success when it is not a problem, and reports a recovery', () => {
-    const report = historyReport({
-      key,
-      endedAt: '2024-01-03T00:00:00Z',
-      thread: null,
-      facts: {
-        change: true,
-        streak: null,
-        after: null,
-        recovered: { cls: 'failure', runs: 2, since: '2024-01-01T00:00:00Z', durationMs: 90_000_000, threadTs: null },
-        duration: null,
-      },
-    });
+    const report = historyReport(
+      memoryWith(
+        {
+          change: true,
+          streak: null,
+          after: null,
+          recovered: { cls: 'failure', runs: 2, since: '2024-01-01T00:00:00Z', durationMs: 90_000_000, threadTs: null },
+          duration: null,
+        },
+        '2024-01-03T00:00:00Z',
+      ),
+    );
     expect(report).toMatchObject({
       streak: null,
       lastSuccessAt: '2024-01-03T00:00:00Z',
@@ -257,18 +247,18 @@ describe('historyReport', () => {
   });
 
   it('says no last success for a streak that has none on record', () => {
-    const report = historyReport({
-      key,
-      endedAt: '2024-01-03T00:00:00Z',
-      thread: null,
-      facts: {
-        change: false,
-        streak: { cls: 'warning', count: 2, since: '2024-01-02T00:00:00Z', lastSuccessAt: null },
-        after: null,
-        recovered: null,
-        duration: null,
-      },
-    });
+    const report = historyReport(
+      memoryWith(
+        {
+          change: false,
+          streak: { cls: 'warning', count: 2, since: '2024-01-02T00:00:00Z', lastSuccessAt: null },
+          after: null,
+          recovered: null,
+          duration: null,
+        },
+        '2024-01-03T00:00:00Z',
+      ),
+    );
     expect(report?.lastSuccessAt).toBeNull();
     expect(report?.lines).toEqual(['2nd warning in a row — no success on record']);
   });

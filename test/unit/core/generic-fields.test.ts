@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { GENERIC_MAX_COUNTS, GenericWebhookSchema, renderGeneric } from '../../../src/core/render/generic.ts';
 import { summarize } from '../../../src/core/summarize.ts';
 import type { SessionContext } from '../../../src/core/summary.ts';
+import { sessionContext } from '../../support/notifications.ts';
 
-const session = (overrides: Partial<SessionContext> = {}): SessionContext => ({
-  policyName: 'Nightly',
-  type: 'Policy Backup',
-  status: 'Success',
-  startedAt: null,
-  endedAt: null,
-  url: null,
-  durationMs: null,
-  fetched: true,
-  ...overrides,
-});
+const session = (overrides: Partial<SessionContext> = {}): SessionContext =>
+  sessionContext({ type: 'Policy Backup', status: 'Success', ...overrides });
 
 describe('renderGeneric fields', () => {
   it('gives a problem report its session ID and read error, and no steps', () => {

@@ -9,19 +9,12 @@ import { normalizeSessionId } from '../../../src/core/session-id.ts';
 import { summarize } from '../../../src/core/summarize.ts';
 import type { Notification } from '../../../src/core/summary.ts';
 import { lastRunsByPolicy } from '../../../src/core/watch/missed-runs.ts';
+import { memoryWith } from '../../support/notifications.ts';
 
-const memory: Memory = {
-  key: { appliance: 'default', policy: 'Nightly' },
-  endedAt: '2026-11-30T00:00:00Z',
-  thread: null,
-  facts: {
-    change: true,
-    streak: { cls: 'failure', count: 2, since: '2026-11-29T00:00:00Z', lastSuccessAt: null },
-    after: null,
-    recovered: null,
-    duration: null,
-  },
-};
+const memory = memoryWith({
+  change: true,
+  streak: { cls: 'failure', count: 2, since: '2026-11-29T00:00:00Z', lastSuccessAt: null },
+});
 const failedSummary = () => summarize('77', { log: [{ status: 'Error', message: 'disk full' }] });
 
 describe('runClassOf', () => {

@@ -12,18 +12,10 @@ import {
 import { summarize } from '../../../src/core/summarize.ts';
 import type { Notification, SessionContext } from '../../../src/core/summary.ts';
 import type { ReportedFailure } from '../../../src/core/vocabulary.ts';
+import { sessionContext } from '../../support/notifications.ts';
 
-const session = (overrides: Partial<SessionContext> = {}): SessionContext => ({
-  policyName: 'Nightly-Azure-VMs',
-  type: null,
-  status: null,
-  startedAt: null,
-  endedAt: null,
-  url: null,
-  durationMs: null,
-  fetched: true,
-  ...overrides,
-});
+const session = (overrides: Partial<SessionContext> = {}): SessionContext =>
+  sessionContext({ policyName: 'Nightly-Azure-VMs', ...overrides });
 
 const problem = (failure: ReportedFailure, context?: SessionContext): Notification => ({
   kind: 'problem',

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderSlack, type SlackMessage, slackBlockChars } from '../../../src/core/render/slack.ts';
 import { summarize } from '../../../src/core/summarize.ts';
-import type { Notification, SessionContext } from '../../../src/core/summary.ts';
-
-const session = (overrides: Partial<SessionContext> = {}): SessionContext => ({
-  policyName: 'Nightly',
-  type: null,
-  status: null,
-  startedAt: null,
-  endedAt: null,
-  url: null,
-  durationMs: null,
-  fetched: true,
-  ...overrides,
-});
+import type { Notification } from '../../../src/core/summary.ts';
+import { memoryWith, sessionContext } from '../../support/notifications.ts';
 
 const failed = (messages: string[]) =>
   summarize('77', { log: messages.map((message) => ({ status: 'Error', message })) });
@@ -29,7 +18,7 @@ describe('Slack summary fields', () => {
     const message = renderSlack({
       kind: 'summary',
       summary: failed(['x']),
-      session: session({ status: 'Failed' }),
+      session: sessionContext({ status: 'Failed' }),
       appliance: { name: 'eu-west', source: 'eu-west' },
     });
     expect(fields(message)).toContain('*Appliance status*\nFailed');
@@ -41,7 +30,7 @@ describe('Slack summary fields', () => {
     const withUrl = (length: number): Notification => ({
       kind: 'summary',
       summary: failed(['x']),
-      session: session({ url: url(length) }),
+      session: sessionContext({ url: url(length) }),
     });
     expect(hasButton(renderSlack(withUrl(3_000)))).toBe(true);
     expect(hasButton(renderSlack(withUrl(3_001)))).toBe(false);
@@ -61,18 +50,7 @@ describe('Slack summary fields', () => {
     expect(contexts(plain)).toBe(0);
     const remembered: Notification = {
       ...plain,
-      memory: {
-        key: { appliance: 'default', policy: 'Nightly' },
-        endedAt: '2026-11-30T00:00:00Z',
-        thread: null,
-        facts: {
-          change: false,
-          streak: { cls: 'failure', count: 2, since: '2026-11-29T00:00:00Z', lastSuccessAt: null },
-          after: null,
-          recovered: null,
-          duration: null,
-        },
-      },
+      memory: memoryWith({ streak: { cls: 'failure', count: 2, since: '2026-11-29T00:00:00Z', lastSuccessAt: null } }),
     };
     expect(contexts(remembered)).toBe(1);
   });

@@ -4,18 +4,8 @@ import type { Memory } from '../../../src/core/history/model.ts';
 import { renderTeams } from '../../../src/core/render/teams.ts';
 import { summarize } from '../../../src/core/summarize.ts';
 import type { ApplianceRef, Notification, SessionContext } from '../../../src/core/summary.ts';
+import { memoryWith, sessionContext } from '../../support/notifications.ts';
 
-const session = (overrides: Partial<SessionContext> = {}): SessionContext => ({
-  policyName: 'Nightly',
-  type: null,
-  status: null,
-  startedAt: null,
-  endedAt: null,
-  url: null,
-  durationMs: null,
-  fetched: true,
-  ...overrides,
-});
 const withLog = (
   statuses: string[],
   extra: { session?: SessionContext; appliance?: ApplianceRef; memory?: Memory } = {},
@@ -29,18 +19,8 @@ const body = (notification: Notification, mention?: { id: string; name: string }
 const facts = (notification: Notification): { title: string; value: string }[] =>
   body(notification).flatMap((element) => ('facts' in element ? [...element.facts] : []));
 
-const memory = (change: boolean): Memory => ({
-  key: { appliance: 'default', policy: 'Nightly' },
-  endedAt: '2026-11-30T00:00:00Z',
-  thread: null,
-  facts: {
-    change,
-    streak: { cls: 'failure', count: 3, since: '2026-11-28T00:00:00Z', lastSuccessAt: null },
-    after: null,
-    recovered: null,
-    duration: null,
-  },
-});
+const memory = (change: boolean): Memory =>
+  memoryWith({ change, streak: { cls: 'failure', count: 3, since: '2026-11-28T00:00:00Z', lastSuccessAt: null } });
 
 describe('Teams card colours', () => {
   it.each([
@@ -59,7 +39,7 @@ describe('Teams card colours', () => {
 describe('Teams card facts and blocks', () => {
   it("adds the appliance's status and the fleet appliance's name, to summaries and to problem reports", () => {
     const summary = withLog(['Error'], {
-      session: session({ status: 'Failed' }),
+      session: sessionContext({ status: 'Failed' }),
       appliance: { name: 'eu-west', source: 'eu-west' },
     });
     expect(facts(summary)).toEqual(

@@ -1,5 +1,6 @@
 import type { Memory } from '../../../src/core/history/model.ts';
 import type { Notification, Severity } from '../../../src/core/summary.ts';
+import { sessionContext } from '../../support/notifications.ts';
 
 /** A one-step session summary of `worst` severity (null: an empty log), with the extras a test needs. */
 export function summaryNotification(
@@ -21,20 +22,7 @@ export function summaryNotification(
       startedAt: null,
       endedAt: null,
     },
-    ...(extras.policy === undefined
-      ? {}
-      : {
-          session: {
-            policyName: extras.policy,
-            type: null,
-            status: null,
-            startedAt: null,
-            endedAt: null,
-            durationMs: null,
-            url: null,
-            fetched: true,
-          },
-        }),
+    ...(extras.policy === undefined ? {} : { session: sessionContext({ policyName: extras.policy }) }),
     ...(extras.appliance === undefined ? {} : { appliance: { name: extras.appliance, source: extras.appliance } }),
     ...(extras.memory === undefined ? {} : { memory: extras.memory }),
   };
