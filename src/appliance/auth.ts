@@ -121,7 +121,7 @@ class TokenCache {
     if (refreshToken === undefined) return this.passwordGrant(credentials, deadline);
     try {
       const form = new URLSearchParams({ grant_type: this.grants.refresh, refresh_token: refreshToken });
-      return await this.requestToken(form, 'refresh-token', deadline);
+      return await this.requestToken(form, credentials.username, 'refresh-token', deadline);
     } catch (error) {
       if (!(error instanceof SourceApiError) || !['auth-failed', 'invalid-response'].includes(error.failure)) {
         throw error;
@@ -137,15 +137,21 @@ class TokenCache {
     const { username, password } = credentials;
     return this.requestToken(
       new URLSearchParams({ grant_type: this.grants.password, username, password }),
+      username,
       'password',
       deadline,
     );
   }
 
-  private async requestToken(form: URLSearchParams, grant: string, deadline: Deadline): Promise<IssuedToken> {
+  /** One grant for `username`'s account (the refresh grant is only tried with that account's own refresh token). */
+  private async requestToken(
+    form: URLSearchParams,
+    username: string,
+    grant: string,
+    deadline: Deadline,
+  ): Promise<IssuedToken> {
     const { transport, tokenPath } = this.options;
     const what = `sign in (${grant} grant)`;
-    const username = form.get('username') ?? this.cached?.username ?? '';
     const request = {
       method: 'POST' as const,
       path: tokenPath,

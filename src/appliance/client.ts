@@ -82,7 +82,7 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
     readLog: logReader(dialect, calls, getSession),
     getSession,
     ...(dialect.log.kind === 'session' ? { note: dialect.log.note } : {}),
-    ...(dialect.objects ? { getObjectResults: objectsReader(dialect, getJson) } : {}),
+    ...(dialect.objects ? { getObjectResults: objectsReader(dialect.objects, getJson) } : {}),
     async listSessions(query, deadline) {
       const parse = (body: unknown) => dialect.parsePage(body, query);
       return getJson(dialect.listPath(query), 'list sessions', '(list)', parse, deadline);
@@ -167,10 +167,8 @@ type GetJson = <T>(
 ) => Promise<T>;
 
 /** Reads a session's per-object results and counts them; the caller treats any failure as "not available". */
-function objectsReader(dialect: Dialect, getJson: GetJson) {
-  const objects = dialect.objects;
+function objectsReader(objects: NonNullable<Dialect['objects']>, getJson: GetJson) {
   return async (sessionId: string, deadline: Deadline): Promise<ObjectResults | undefined> => {
-    if (!objects) return undefined;
     const parse = (body: unknown) => objects.parse(body, sessionId);
     const what = `read the per-object results of session ${sessionId}`;
     const page = await getJson(objects.path(checkedId(sessionId)), what, sessionId, parse, deadline);

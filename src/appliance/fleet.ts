@@ -42,14 +42,13 @@ export interface FleetOptions {
 
 /** The fleet from its configuration; a secret-held list is re-read through the secret cache and rebuilt when it changes. */
 export function createFleet(ref: AppliancesRef, options: FleetOptions): Fleet {
-  // A listed fleet is built now, so its warnings (insecure TLS, clear-text http) are logged when the container starts.
-  let built: { text: string; members: Map<string, FleetMember> } | undefined =
-    ref.kind === 'list' ? { text: '', members: buildMembers(ref.appliances, options) } : undefined;
-  const load = async (): Promise<Map<string, FleetMember>> => {
-    if (ref.kind === 'list') {
-      built ??= { text: '', members: buildMembers(ref.appliances, options) };
-      return built.members;
-    }
+  if (ref.kind === 'list') {
+    // Built now, so its warnings (insecure TLS, clear-text http) are logged when the container starts.
+    const members = buildMembers(ref.appliances, options);
+    return fleetOf(async () => members);
+  }
+  let built: { text: string; members: Map<string, FleetMember> } | undefined;
+  return fleetOf(async () => {
     const text = await options.secrets.getSecretString(ref.arn);
     if (built?.text !== text) {
       built = {
@@ -58,7 +57,11 @@ export function createFleet(ref: AppliancesRef, options: FleetOptions): Fleet {
       };
     }
     return built.members;
-  };
+  });
+}
+
+/** The Fleet over a loader of its members by name. */
+function fleetOf(load: () => Promise<Map<string, FleetMember>>): Fleet {
   return {
     members: async () => [...(await load()).values()],
     async member(name) {

@@ -254,6 +254,7 @@ describe('createAuthorizer', () => {
       const error = await rejection(token(), SourceApiError);
 
       expect(error.failure).toBe('invalid-response');
+      expect(error.statusCode).toBe(200);
       expect(error.message).toBe('backup appliance: sign in (password grant) answered 200 without a valid JSON token');
       expect(error.cause).toBeUndefined();
     });

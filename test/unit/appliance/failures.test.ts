@@ -118,6 +118,12 @@ describe('statusFailure', () => {
     expect(error.retryable).toBe(false);
   });
 
+  it('reports a 404 with nothing after the problem text when no requested path is given', () => {
+    const error = statusFailure(reply(404, { title: 'Not Found' }), '38', 'read');
+
+    expect(error.message).toBe('backup appliance: session 38 was not found (404): Not Found');
+  });
+
   it('reports a 403 as a missing permission unless the license agreement is pending', () => {
     const plain = statusFailure(reply(403), '38', 'read');
     const eula = statusFailure(reply(403, { licenseAgreementAcceptanceRequired: true }), '38', 'read');
