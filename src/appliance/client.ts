@@ -85,7 +85,7 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
     ...(dialect.objects ? { getObjectResults: objectsReader(dialect.objects, getJson) } : {}),
     async listSessions(query, deadline) {
       const parse = (body: unknown) => dialect.parsePage(body, query);
-      return getJson(dialect.listPath(query), 'list sessions', '(list)', parse, deadline);
+      return getJson(dialect.listPath(query), 'list sessions', '', parse, deadline);
     },
   };
 }

@@ -86,21 +86,23 @@ export function requestedPath(method: string, path: string): string {
 }
 
 /**
- * Maps a non-200 answer to a typed failure; `sessionId` names the session in 403/404 messages, and a 404 names the
- * request (`requested`, from requestedPath) since a wrong BACKUP_API_URL makes every path a 404.
+ * Maps a non-200 answer to a typed failure; `sessionId` ('' for the session list) names the session in 403/404
+ * messages, and a 404 names the request (`requested`, from requestedPath): a wrong BACKUP_API_URL makes every path 404.
  */
 export function statusFailure(reply: Reply, sessionId: string, what: string, requested = ''): SourceApiError {
   const { status } = reply;
   const problem = problemText(reply);
   if (isTransientStatus(status)) return transientStatus(reply, what);
   const options = { statusCode: status, problem };
+  // The session list is read without a session ID: its 403/404 name the list instead.
+  const subject = sessionId === '' ? 'the session list' : `session ${sessionId}`;
   if (status === 401) {
     return new SourceApiError('unauthorized', `backup appliance rejected the access token (401)${problem}`, options);
   }
   if (status === 404) {
     return new SourceApiError(
       'not-found',
-      `backup appliance: session ${sessionId} was not found (404)${problem}${requested}`,
+      `backup appliance: ${subject} was not found (404)${problem}${requested}`,
       options,
     );
   }
@@ -111,7 +113,7 @@ export function statusFailure(reply: Reply, sessionId: string, what: string, req
         : '; the account may lack the Session Log permission (Read-Only User is enough)';
     return new SourceApiError(
       'forbidden',
-      `backup appliance: access to the log of session ${sessionId} is forbidden (403)${problem}${eula}`,
+      `backup appliance: access to ${sessionId === '' ? subject : `the log of ${subject}`} is forbidden (403)${problem}${eula}`,
       options,
     );
   }

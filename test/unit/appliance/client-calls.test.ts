@@ -45,7 +45,7 @@ describe('the appliance client names each call in its failures', () => {
 
     expect(error.failure).toBe('not-found');
     expect(error.message).toBe(
-      'backup appliance: session (list) was not found (404): Not Found — Injected 404; requested GET /api/v1/jobSessions',
+      'backup appliance: the session list was not found (404): Not Found — Injected 404; requested GET /api/v1/jobSessions',
     );
   });
 

@@ -140,6 +140,18 @@ describe('statusFailure', () => {
     expect(notTrue.message).toContain('Session Log permission');
   });
 
+  it('names the session list, not a session, when listing sessions is refused or not found', () => {
+    const missing = statusFailure(reply(404), '', 'list sessions', '; requested GET /api/v1/jobSessions');
+    const refused = statusFailure(reply(403), '', 'list sessions');
+
+    expect(missing.message).toBe(
+      'backup appliance: the session list was not found (404); requested GET /api/v1/jobSessions',
+    );
+    expect(refused.message).toBe(
+      'backup appliance: access to the session list is forbidden (403); the account may lack the Session Log permission (Read-Only User is enough)',
+    );
+  });
+
   it.each([400, 405, 499])('reports %i as a rejected request with the version hint when it applies', (status) => {
     const error = statusFailure(reply(status, { title: 'Bad', detail: 'x-api-version is required' }), '38', 'list');
 
