@@ -43,7 +43,7 @@ const KEY_PREFIX = 'delivery';
 
 /** The record ID of a delivery: prefix # base64(md5(JSON with sorted keys)), as Powertools derives it. */
 export function deliveryRecordId(key: {
-  appliance?: string;
+  appliance?: string | undefined;
   sessionId: string;
   destination: string;
   outcome: string;
