@@ -43,7 +43,7 @@ const KEY_PREFIX = 'delivery';
 
 /** The record ID of a delivery: prefix # base64(md5(JSON with sorted keys)), as Powertools derives it. */
 export function deliveryRecordId(key: {
-  appliance?: string;
+  appliance?: string | undefined;
   sessionId: string;
   destination: string;
   outcome: string;
@@ -163,14 +163,22 @@ interface MemoryRecord {
   sentAt: string | undefined;
 }
 
+/** The in-memory store, which also says how many records it holds (expired ones until they are dropped). */
+export interface MemoryDeliveryStore extends DeliveryStore {
+  readonly size: number;
+}
+
 /**
  * Delivery records in this container's memory, for local runs without IDEMPOTENCY_TABLE: duplicates are suppressed
  * only within one warm container (a Lambda scale-out or cold start forgets them). Same conditions as the DynamoDB store.
  */
-export function createMemoryDeliveryStore(options: DeliveryStoreOptions = {}): DeliveryStore {
+export function createMemoryDeliveryStore(options: DeliveryStoreOptions = {}): MemoryDeliveryStore {
   const ttlMs = (options.expiresAfterSeconds ?? DEFAULT_DELIVERY_TTL_SECONDS) * 1000;
   const records = new Map<string, MemoryRecord>();
   return {
+    get size() {
+      return records.size;
+    },
     graceMs: options.graceMs ?? 0,
     prepare: () => undefined,
     async claim(id, inProgressUntilMs) {
@@ -180,7 +188,7 @@ export function createMemoryDeliveryStore(options: DeliveryStoreOptions = {}): D
         existing === undefined ||
         existing.expiresMs < now ||
         (existing.status === 'INPROGRESS' && existing.inProgressUntilMs < now);
-      if (existing !== undefined && !free) {
+      if (!free) {
         return existing.status === 'COMPLETED'
           ? { state: 'delivered', sentAt: existing.sentAt }
           : { state: 'in-progress' };

@@ -24,10 +24,10 @@ export function withIdempotency(destination: Destination, store: DeliveryStore, 
       const outcome = outcomeOf(notification);
       const sessionId =
         notification.kind === 'problem' ? notification.problem.sessionId : notification.summary.sessionId;
-      // The single `default` appliance keeps the record IDs it had before fleets.
-      const appliance = notification.appliance?.name;
-      const scope = appliance === undefined || appliance === 'default' ? {} : { appliance };
-      const id = deliveryRecordId({ ...scope, sessionId, destination: destination.name, outcome });
+      // The single `default` appliance keeps the record IDs it had before fleets (no appliance in the key).
+      const named = notification.appliance?.name;
+      const appliance = named === 'default' ? undefined : named;
+      const id = deliveryRecordId({ appliance, sessionId, destination: destination.name, outcome });
       // The claim outlives this invocation by the grace the Lambda may still run; then another may take it over.
       const inProgressUntilMs = Date.now() + Math.max(1, deadline.remainingMs() + store.graceMs);
       let claim: Claim;

@@ -112,7 +112,7 @@ interface Targets {
 }
 
 function ruleTargets(rule: RouteRule, config: Config): Targets {
-  const notifyOn = rule.notifyOn === 'all' || rule.notifyOn === undefined ? undefined : rule.notifyOn;
+  const notifyOn = rule.notifyOn === 'all' ? undefined : rule.notifyOn;
   return {
     slack: rule.slack,
     teams: rule.teams,
@@ -143,49 +143,37 @@ function buildRoute(
 ): Route {
   const { secrets, transport, hostCheck } = options;
   const { slack, teams, pagerduty, generic } = targets;
-  const made: [string, Destination | undefined][] = [
-    [
-      'SLACK_WEBHOOK',
-      slack &&
-        createSlackDestination({
-          ...transport,
-          webhookUrl: () => resolveWebhookUrl(slack, 'SLACK_WEBHOOK', secrets, hostCheck),
-          ...alerting.slack,
-        }),
-    ],
-    [
-      'TEAMS_WEBHOOK',
-      teams &&
-        createTeamsDestination({
-          ...transport,
-          webhookUrl: () => resolveWebhookUrl(teams, 'TEAMS_WEBHOOK', secrets, hostCheck),
-          ...alerting.teams,
-        }),
-    ],
-    [
-      'PAGERDUTY',
-      pagerduty &&
-        createPagerDutyDestination({
-          ...transport,
-          routingKey: () => resolveRoutingKey(pagerduty.routingKey, secrets),
-          eventsUrl: pagerduty.eventsUrl,
-          source: 'default',
-          notifyOn: pagerduty.notifyOn,
-        }),
-    ],
-    [
-      'GENERIC_WEBHOOK',
-      generic &&
-        createGenericDestination({
-          ...transport,
-          webhookUrl: () => resolveWebhookUrl(generic, 'GENERIC_WEBHOOK', secrets, hostCheck),
-          appliance: 'default',
-          notifyOn: alerting.generic.notifyOn,
-        }),
-    ],
-    ...extras.map((extra): [string, Destination] => [extra.name, extra]),
+  const made: (Destination | undefined)[] = [
+    slack &&
+      createSlackDestination({
+        ...transport,
+        webhookUrl: () => resolveWebhookUrl(slack, 'SLACK_WEBHOOK', secrets, hostCheck),
+        ...alerting.slack,
+      }),
+    teams &&
+      createTeamsDestination({
+        ...transport,
+        webhookUrl: () => resolveWebhookUrl(teams, 'TEAMS_WEBHOOK', secrets, hostCheck),
+        ...alerting.teams,
+      }),
+    pagerduty &&
+      createPagerDutyDestination({
+        ...transport,
+        routingKey: () => resolveRoutingKey(pagerduty.routingKey, secrets),
+        eventsUrl: pagerduty.eventsUrl,
+        source: 'default',
+        notifyOn: pagerduty.notifyOn,
+      }),
+    generic &&
+      createGenericDestination({
+        ...transport,
+        webhookUrl: () => resolveWebhookUrl(generic, 'GENERIC_WEBHOOK', secrets, hostCheck),
+        appliance: 'default',
+        notifyOn: alerting.generic.notifyOn,
+      }),
+    ...extras,
   ];
-  const destinations = made.flatMap(([, destination]) => {
+  const destinations = made.flatMap((destination) => {
     if (destination === undefined) return [];
     // Per-rule names keep each rule's deliveries apart in the delivery records and the logs.
     const named: Destination =

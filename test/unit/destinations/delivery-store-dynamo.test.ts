@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDynamoDeliveryStore } from '../../../src/destinations/delivery-store.ts';
 
 /** One DynamoDB call as the server saw it: the operation (X-Amz-Target) and its JSON body. */
@@ -48,6 +48,19 @@ async function dynamoEndpoint(replies: { status: number; body: unknown }[] = [])
 function bodyOf<T>(call: DynamoCall | undefined): T {
   if (call === undefined) throw new Error('the store made fewer calls than expected');
   return call.body as T;
+}
+
+/** Store options whose client is made (read) on demand and counted; the first making fails with `failure` if given. */
+function madeClient(client: DynamoDBClient, failure?: Error) {
+  const made = { count: 0 };
+  const options = {
+    get client() {
+      made.count += 1;
+      if (failure !== undefined && made.count === 1) throw failure;
+      return client;
+    },
+  };
+  return { made, options };
 }
 
 const conditionFailed = (item?: Record<string, unknown>) => ({
@@ -156,6 +169,29 @@ describe('createDynamoDeliveryStore', () => {
     expect(claim).toEqual({ state: 'in-progress' });
   });
 
+  it('calls a record without a status in progress rather than failing', async () => {
+    const { client } = await dynamoEndpoint([conditionFailed({ id: { S: 'delivery#abc' } })]);
+
+    const claim = await createDynamoDeliveryStore('deliveries', { client }).claim('delivery#abc', Date.now());
+
+    expect(claim).toEqual({ state: 'in-progress' });
+  });
+
+  it('reports a completed record whose data holds no send time as delivered at an unknown time', async () => {
+    const { client } = await dynamoEndpoint([
+      conditionFailed({ id: { S: 'delivery#a' }, status: { S: 'COMPLETED' }, data: { M: {} } }),
+      conditionFailed({ id: { S: 'delivery#b' }, status: { S: 'COMPLETED' }, data: { S: '{"ok":true}' } }),
+    ]);
+    const store = createDynamoDeliveryStore('deliveries', { client });
+
+    const claims = [await store.claim('delivery#a', Date.now()), await store.claim('delivery#b', Date.now())];
+
+    expect(claims).toEqual([
+      { state: 'delivered', sentAt: undefined },
+      { state: 'delivered', sentAt: undefined },
+    ]);
+  });
+
   it('rethrows any other failure of the put', async () => {
     const { client } = await dynamoEndpoint([
       {
@@ -193,6 +229,44 @@ describe('createDynamoDeliveryStore', () => {
       operation: 'DeleteItem',
       body: { TableName: 'deliveries', Key: { id: { S: 'delivery#abc' } } },
     });
+  });
+
+  it('makes its client on prepare(), before the first claim, and only once', async () => {
+    const { calls, client } = await dynamoEndpoint();
+    const { made, options } = madeClient(client);
+    const store = createDynamoDeliveryStore('deliveries', options);
+
+    store.prepare();
+    await vi.waitFor(() => expect(made.count).toBe(1));
+    await store.claim('delivery#abc', Date.now());
+
+    expect(made.count).toBe(1);
+    expect(calls.map((c) => c.operation)).toEqual(['PutItem']);
+  });
+
+  it('fails a claim with the error of a client it could not make, and tries again on the next call', async () => {
+    const { client } = await dynamoEndpoint();
+    const { made, options } = madeClient(client, new Error('no region configured'));
+    const store = createDynamoDeliveryStore('deliveries', options);
+
+    await expect(store.claim('delivery#abc', Date.now())).rejects.toThrow('no region configured');
+    const again = await store.claim('delivery#abc', Date.now());
+
+    expect(again).toEqual({ state: 'claimed' });
+    expect(made.count).toBe(2);
+  });
+
+  it('swallows a failure to make the client on prepare(), and the first claim tries again', async () => {
+    const { client } = await dynamoEndpoint();
+    const { made, options } = madeClient(client, new Error('no region configured'));
+    const store = createDynamoDeliveryStore('deliveries', options);
+
+    store.prepare();
+    await vi.waitFor(() => expect(made.count).toBe(1));
+    const claim = await store.claim('delivery#abc', Date.now());
+
+    expect(claim).toEqual({ state: 'claimed' });
+    expect(made.count).toBe(2);
   });
 
   it('keeps no grace by default, and the grace it is given', () => {

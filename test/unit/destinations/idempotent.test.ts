@@ -104,6 +104,17 @@ describe('withIdempotency', () => {
     );
   });
 
+  it('answers a duplicate quietly when it was given no logger', async () => {
+    const destination = chat();
+    const idempotent = withIdempotency(destination, createMemoryDeliveryStore());
+
+    await idempotent.post(summaryNotification('5', 'failed'), deadlineIn(5_000));
+    const again = await idempotent.post(summaryNotification('5', 'failed'), deadlineIn(5_000));
+
+    expect(again).toBeUndefined();
+    expect(destination.posts).toEqual(['5']);
+  });
+
   it('keys an unreadable log by its problem’s session and the outcome "unreadable"', async () => {
     const { store, calls } = recordingStore();
 
@@ -268,6 +279,19 @@ describe('withIdempotency', () => {
       expect(lines).toEqual([
         'delivered, but the delivery record could not be completed; a retry may post again [{"destination":"chat","reason":"Error: throttled"}]',
       ]);
+    });
+
+    it('still counts the post as delivered when the record cannot be completed and there is no logger', async () => {
+      const destination = chat();
+      const { store } = recordingStore({ complete: new Error('throttled') });
+
+      const answer = await withIdempotency(destination, store).post(
+        summaryNotification('5', 'failed'),
+        deadlineIn(5_000),
+      );
+
+      expect(answer).toBeUndefined();
+      expect(destination.posts).toEqual(['5']);
     });
   });
 });
