@@ -58,7 +58,7 @@ describe('log stream reader error messages', () => {
       expect(thrown(() => read([body]), LogSyntaxError).message).toBe(`malformed JSON at character ${at}: ${problem}`);
     });
 
-    it('calls a body that ends in half a UTF-8 character after the document text after its end', () => {
+    it('treats half a UTF-8 character after the closing brace as text after the end of the document', () => {
       const body = Buffer.concat([Buffer.from('{"log":[]}'), Buffer.from([0xe2, 0x82])]);
 
       expect(thrown(() => read([body]), LogSyntaxError).message).toBe(
