@@ -65,8 +65,8 @@ class StreamParser implements LogStreamParser {
   #sawLog = false;
   #jobSessionId: unknown;
   #offset = 0;
-  // Whether a capture is in progress and where the current chunk's part of it starts (0 when carried over).
-  #captureStart = -1;
+  // Where the current chunk's part of the capture in progress starts (0 when it was carried over).
+  #captureStart = 0;
   // Entries that lie whole inside the current chunk are parsed together: one JSON.parse of "[e1,e2,…]" per chunk
   // costs less than one call per entry. Only commas and whitespace separate them (the state machine checked that).
   #batchStart = -1;
@@ -102,7 +102,8 @@ class StreamParser implements LogStreamParser {
   #feed(text: string): void {
     const length = text.length;
     let i = 0;
-    if (this.#captureStart !== -1) this.#captureStart = 0;
+    // A capture still in progress began in an earlier chunk; a new one sets its own start.
+    this.#captureStart = 0;
     this.#value.nextChunk();
     while (i < length) {
       const state = this.#state;
@@ -139,7 +140,6 @@ class StreamParser implements LogStreamParser {
       return text.length;
     }
     this.#offset += end - i;
-    this.#captureStart = -1;
     if (this.#state === ELEMENT) {
       if (carried) this.#acceptItem(this.#value.take(text, start, end));
       else {
