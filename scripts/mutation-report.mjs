@@ -1,7 +1,7 @@
-// Prints the score per file and every survivor of the last `npm run mutate` pass: `node scripts/mutation-report.mjs core|io [file-filter]`.
+// Prints the score per file and every survivor of the last pass: `node scripts/mutation-report.mjs core|io|core-static|io-static [file-filter]`.
 import { readFileSync } from 'node:fs';
 
-const area = process.argv[2] === 'io' ? 'io' : 'core';
+const area = ['io', 'core-static', 'io-static'].includes(process.argv[2]) ? process.argv[2] : 'core';
 const filter = process.argv[3] ?? '';
 const report = JSON.parse(readFileSync(`reports/mutation/${area}/mutation.json`, 'utf8'));
 const KILLED = new Set(['Killed', 'Timeout']);
