@@ -66,6 +66,7 @@ export function retryDelayMs(
   return parseRetryAfter(retryAfterHeader, now) ?? backoffDelayMs(attempt, options);
 }
 
+// Timeout codes are not repeated here: isTransientNetworkError counts every timeout as transient.
 const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -77,12 +78,8 @@ const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
   'EHOSTDOWN',
   'EHOSTUNREACH',
   'EPIPE',
-  'ETIMEDOUT',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set([

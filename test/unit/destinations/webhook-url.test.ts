@@ -25,6 +25,7 @@ describe('destinationUrlProblem', () => {
   describe('accepts', () => {
     it.each([
       ['slack', SLACK],
+      ['slack', SLACK.replace('hooks.slack.com', 'hooks.slack-gov.com')],
       ['slack', 'https://hooks.slack.com/workflows/T0123ABCD/A0123ABCD/123456789012345678/abcdefABCDEF0123'],
       ['slack', 'https://hooks.slack.com/triggers/T0123ABCD/1234567890123/abcdef0123456789abcdef0123456789'],
       ['teams', TEAMS],
@@ -47,6 +48,23 @@ describe('destinationUrlProblem', () => {
   });
 
   describe('refuses', () => {
+    it('a Slack webhook path with anything before /services or after the token', () => {
+      const before = 'https://hooks.slack.com/api/services/T0123ABCD/B0123ABCD/abcdefghijklmnopqrstuvwx';
+      const after = `${SLACK}.json`;
+
+      for (const url of [before, after]) {
+        expect(destinationUrlProblem('slack', url, { hostCheck: true })).toBe(
+          'SLACK_WEBHOOK_URL must be a Slack incoming webhook, https://hooks.slack.com/services/T…/B…/… (got host hooks.slack.com; set WEBHOOK_HOST_CHECK=off only if a proxy stands in between)',
+        );
+      }
+    });
+
+    it('a Teams URL on another host, listing every Workflows host it may be on', () => {
+      expect(destinationUrlProblem('teams', 'https://example.com/hook', { hostCheck: true })).toBe(
+        'TEAMS_WEBHOOK_URL must be a Teams Workflows (Power Automate) webhook on *.logic.azure.com, *.logic.azure.us, *.api.powerplatform.com, *.api.powerplatform.us, *.webhook.office.com (got host example.com; set WEBHOOK_HOST_CHECK=off only if a proxy stands in between)',
+      );
+    });
+
     it('plain http:// to anything but loopback, even with the host check off', () => {
       const problem = destinationUrlProblem('slack', SLACK.replace('https:', 'http:'), { hostCheck: false });
       expect(problem).toMatch(/must use https:\/\//);
