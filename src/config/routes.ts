@@ -37,9 +37,10 @@ const outcome = z.pipe(
     error: 'must be succeeded, warnings, failed, canceled or unreadable (or running, unknown, empty)',
   }),
 );
+// One outcome or a list: wrapped first, since a union would hide the outcome's message behind "Invalid input".
 const outcomes = z.pipe(
-  z.union([outcome, z.array(outcome).check(z.minLength(1, 'must name at least one outcome'))]),
-  z.transform((value) => (Array.isArray(value) ? value : [value])),
+  z.transform((value: unknown) => (Array.isArray(value) ? value : [value])),
+  z.array(outcome).check(z.minLength(1, 'must name at least one outcome')),
 );
 const secretRef = z.strictObject({ secretArn: arn });
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or { "secretArn": "…" }' });

@@ -69,7 +69,8 @@ const WatcherEnvSchema = z.object({
   ),
   WATCH_QUEUE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL' })),
   WATCH_FLEET_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64)), 16),
-  WATCH_SCHEDULE: z._default(scheduleExpression, 'rate(5 minutes)'),
+  // Validated only: the deployment reads it (its default lives in serverless.yml).
+  WATCH_SCHEDULE: z.optional(scheduleExpression),
   WATCH_SESSION_TYPES: z.optional(
     z
       .string()
