@@ -13,7 +13,7 @@ import { hostOf } from '../redact.ts';
 import { registerCredentials, resolveCredentials, type SecretReader } from '../secrets.ts';
 import { type ApplianceClient, createApplianceClient } from './client.ts';
 
-/** One appliance of the fleet, ready to call: its own client (so its own token cache and connection pool). */
+/** One appliance of the fleet, ready to call: its own client and token cache; a pool of its own only with its own trust. */
 export interface FleetMember {
   readonly name: string;
   readonly product: Product;
