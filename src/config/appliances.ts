@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { API_VERSION_FORMAT, type Product, ProductSchema } from '../appliance/dialects/index.ts';
 import { ConfigError } from '../errors.ts';
-import { parseConfigJson } from './env.ts';
+import { issueText, parseConfigJson } from './env.ts';
 import type { CredentialsRef } from './notifier.ts';
 import { applianceBaseUrl, isClearTextAppliance } from './urls.ts';
 
@@ -75,7 +75,7 @@ export function parseAppliances(json: string, where: string): ApplianceConfig[] 
     const label = entryLabel(where, item, index);
     const result = EntrySchema.safeParse(item);
     if (!result.success) {
-      problems.push(...result.error.issues.map((issue) => `${label}: ${fieldOf(issue)} ${issue.message}`));
+      problems.push(...result.error.issues.map((issue) => `${label}: ${issueText(issue, 'entry')}`));
       return undefined;
     }
     try {
@@ -98,11 +98,6 @@ export function parseAppliances(json: string, where: string): ApplianceConfig[] 
 function entryLabel(where: string, item: unknown, index: number): string {
   const name = typeof item === 'object' && item !== null && 'name' in item ? item.name : undefined;
   return typeof name === 'string' && APPLIANCE_NAME.test(name) ? `${where}[${index}] "${name}"` : `${where}[${index}]`;
-}
-
-function fieldOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((k) => k.slice(0, 40)).join(', ')}:`;
-  return issue.path.length > 0 ? issue.path.join('.') : 'entry';
 }
 
 function applianceFrom(entry: Entry): ApplianceConfig {

@@ -130,8 +130,21 @@ export function parseEnv<T>(schema: z.ZodMiniType<T>, keys: readonly string[], e
   const picked = Object.fromEntries(keys.map((key) => [key, env[key] === '' ? undefined : env[key]]));
   const parsed = schema.safeParse(picked);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+  const problems = parsed.error.issues.map((issue) => issueText(issue, 'environment'));
   throw new ConfigError(`invalid ${what}: ${problems.join('; ')}`, { cause: parsed.error });
+}
+
+/**
+ * One validation problem as "<field> <rule>", naming a field that is not one as `whole`; zod/mini ships no message
+ * texts, so its bare "Invalid input" is replaced by what was expected.
+ * @example issueText(wrongType, 'entry') // "entry must be an object"
+ */
+export function issueText(issue: z.core.$ZodIssue, whole: string): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((k) => k.slice(0, 40)).join(', ')}`;
+  const field = issue.path.length > 0 ? issue.path.join('.') : whole;
+  if (issue.message !== 'Invalid input') return `${field} ${issue.message}`;
+  if (issue.code !== 'invalid_type') return `${field} is not valid`;
+  return `${field} must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
 }
 
 /** The logger's settings from the variables Powertools reads: POWERTOOLS_LOG_LEVEL (then AWS_LAMBDA_LOG_LEVEL), POWERTOOLS_SERVICE_NAME. */

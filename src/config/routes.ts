@@ -3,7 +3,7 @@ import type { NotifyOn } from '../core/context.ts';
 import type { RouteMatch } from '../core/routing.ts';
 import { OutcomeSchema } from '../core/vocabulary.ts';
 import { ConfigError } from '../errors.ts';
-import { arn, parseConfigJson } from './env.ts';
+import { arn, issueText, parseConfigJson } from './env.ts';
 import { type SecretRef, SLACK_MENTION, TEAMS_MENTION } from './notifier.ts';
 
 /** One routing rule, validated: what it matches, where it delivers, and whether later rules may deliver too. */
@@ -78,11 +78,7 @@ export function parseRoutes(json: string, where: string): RouteRule[] {
     const label = `${where}[${index}]`;
     const parsed = RuleSchema.safeParse(item);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field =
-          issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}:` : issue.path.join('.');
-        problems.push(`${label}: ${field || 'rule'} ${issue.message}`);
-      }
+      for (const issue of parsed.error.issues) problems.push(`${label}: ${issueText(issue, 'rule')}`);
       return undefined;
     }
     const problem = ruleProblem(parsed.data);

@@ -184,7 +184,7 @@ describe('parseAppliances', () => {
 
       const message = configError(() => appliancesOf(entry({ [long]: 1 }))).message;
 
-      expect(message).toContain(`unknown field ${long.slice(0, 40)}:`);
+      expect(message).toMatch(new RegExp(`unknown field ${long.slice(0, 40)}$`));
       expect(message).not.toContain(long.slice(0, 41));
     });
 
@@ -377,7 +377,7 @@ describe('parseRoutes', () => {
   it('names a rule that is not an object "rule", and an unknown field by name', () => {
     const error = configError(() => parseRoutes(JSON.stringify([5, { slack: SLACK, colour: 'red' }]), 'ROUTES'));
 
-    expect(error.message).toMatch(/^invalid ROUTES: ROUTES\[0\]: rule .+; ROUTES\[1\]: unknown field colour: /);
+    expect(error.message).toBe('invalid ROUTES: ROUTES[0]: rule must be an object; ROUTES[1]: unknown field colour');
   });
 
   it('lists at most ten problems', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { parseEnv } from '../../../src/config/env.ts';
+import { issueText, parseEnv } from '../../../src/config/env.ts';
 import { loadConfig } from '../../../src/config/notifier.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import { thrown } from '../../support/thrown.ts';
@@ -45,5 +45,29 @@ describe('loadConfig, SLACK_API_URL', () => {
       SLACK_API_URL: 'http://127.0.0.1:9/api///',
     });
     expect(config.slackApp?.apiUrl).toBe('http://127.0.0.1:9/api');
+  });
+});
+
+describe('issueText', () => {
+  it('keeps a rule message, and names a field that is not one by the given word', () => {
+    const issue = z.string().check(z.minLength(3, 'must be at least 3 characters')).safeParse('ab').error?.issues[0];
+
+    expect(issue && issueText(issue, 'entry')).toBe('entry must be at least 3 characters');
+  });
+
+  it('says which type was expected where zod/mini only says "Invalid input"', () => {
+    const issues = z.object({ name: z.string(), list: z.array(z.string()) }).safeParse({ name: 5, list: 'x' })
+      .error?.issues;
+
+    expect(issues?.map((issue) => issueText(issue, 'entry'))).toEqual([
+      'name must be a string',
+      'list must be an array',
+    ]);
+  });
+
+  it('calls any other bare problem "is not valid" rather than "Invalid input"', () => {
+    const issue = z.union([z.literal('a'), z.literal('b')]).safeParse('c').error?.issues[0];
+
+    expect(issue && issueText(issue, 'mode')).toBe('mode is not valid');
   });
 });

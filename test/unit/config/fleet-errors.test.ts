@@ -11,18 +11,18 @@ const fleetError = (json: string): string => thrown(() => parseAppliances(json, 
 describe('the errors of a malformed APPLIANCES list', () => {
   it('calls an entry that is not an object "entry", by position, instead of crashing on it', () => {
     expect(fleetError('[5, "azure-prod", [1]]')).toBe(
-      'invalid APPLIANCES: APPLIANCES[0]: entry Invalid input; APPLIANCES[1]: entry Invalid input; APPLIANCES[2]: entry Invalid input',
+      'invalid APPLIANCES: APPLIANCES[0]: entry must be an object; APPLIANCES[1]: entry must be an object; APPLIANCES[2]: entry must be an object',
     );
   });
 
   it('reports a null entry as a malformed entry, not as a crash', () => {
-    expect(fleetError('[null]')).toBe('invalid APPLIANCES: APPLIANCES[0]: entry Invalid input');
+    expect(fleetError('[null]')).toBe('invalid APPLIANCES: APPLIANCES[0]: entry must be an object');
   });
 
   it('lists every misspelt field of an entry, separated by commas', () => {
     const entry = { name: 'azure-prod', url: 'https://a.example.com', token: 'tok-1', pasword: 'p', usrname: 'u' };
     expect(fleetError(JSON.stringify([entry]))).toBe(
-      'invalid APPLIANCES: APPLIANCES[0] "azure-prod": unknown field pasword, usrname: Invalid input',
+      'invalid APPLIANCES: APPLIANCES[0] "azure-prod": unknown field pasword, usrname',
     );
   });
 });
