@@ -60,16 +60,11 @@ export function createApplianceClient(options: ApplianceClientOptions): Applianc
   const { getJson } = calls;
   // Concurrent reads of one session share one GET (Google Cloud's log step and the message context are the same call).
   const inFlight = new Map<string, Promise<JobSession>>();
-  const getSession = (sessionId: string, deadline: Deadline): Promise<JobSession> => {
+  // Async so that a refused ID rejects rather than throws, for callers that do not await at once.
+  const getSession = async (sessionId: string, deadline: Deadline): Promise<JobSession> => {
     const pending = inFlight.get(sessionId);
     if (pending) return pending;
-    let path: string;
-    try {
-      path = dialect.sessionPath(checkedId(sessionId));
-    } catch (error) {
-      // A promise-returning call never throws: callers that do not await at once still see a rejection.
-      return Promise.reject(error);
-    }
+    const path = dialect.sessionPath(checkedId(sessionId));
     const read = getJson(path, `read session ${sessionId}`, sessionId, dialect.parseSession, deadline).finally(() =>
       inFlight.delete(sessionId),
     );

@@ -95,7 +95,10 @@ export function statusFailure(reply: Reply, sessionId: string, what: string, req
   if (isTransientStatus(status)) return transientStatus(reply, what);
   const options = { statusCode: status, problem };
   // The session list is read without a session ID: its 403/404 name the list instead.
-  const subject = sessionId === '' ? 'the session list' : `session ${sessionId}`;
+  const [subject, guarded] =
+    sessionId === ''
+      ? ['the session list', 'the session list']
+      : [`session ${sessionId}`, `the log of session ${sessionId}`];
   if (status === 401) {
     return new SourceApiError('unauthorized', `backup appliance rejected the access token (401)${problem}`, options);
   }
@@ -113,7 +116,7 @@ export function statusFailure(reply: Reply, sessionId: string, what: string, req
         : '; the account may lack the Session Log permission (Read-Only User is enough)';
     return new SourceApiError(
       'forbidden',
-      `backup appliance: access to ${sessionId === '' ? subject : `the log of ${subject}`} is forbidden (403)${problem}${eula}`,
+      `backup appliance: access to ${guarded} is forbidden (403)${problem}${eula}`,
       options,
     );
   }
